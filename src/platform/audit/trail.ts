@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../time/clock.ts';
+import type { Tx } from '../db/transaction.ts';
+import type { AuditLogTable, PlatformTables } from '../db/schema.ts';
+
+/** Who did it (西卫〔2019〕4号 第十八条: real-name user and role). */
+export interface Actor {
+  readonly kind: 'person' | 'staff' | 'system';
+  readonly id: number | null;
+  readonly name: string;
+  readonly role: string;
+  readonly ip?: string | null;
+}
+
+export interface AuditEntry {
+  /** Verb in the domain, e.g. 'person.read', 'booking.create'. */
+  readonly action: string;
+  readonly entityType: string;
+  readonly entityId: string | number;
+  readonly purpose?: string;
+  readonly grantRef?: string;
+  readonly detail?: Record<string, unknown>;
+}
+
+export const systemActor: Actor = { kind: 'system', id: null, name: 'yiwang', role: 'system' };
+
+type AuditRow = AuditLogTable;
+type HashedFields = Omit<AuditRow, 'hash'>;
+
+/** The hash covers every column but itself, in a fixed order, chained through prev_hash. */
+export function hashAuditRow(row: HashedFields): string {
+  const canonical = JSON.stringify([
+    row.seq, row.at, row.actor_kind, row.actor_id, row.actor_name, row.actor_role, row.action,
+    row.entity_type, row.entity_id, row.purpose, row.grant_ref, row.source_ip, row.detail, row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Append one audit row inside the caller's transaction, so the change and its record commit
+ * or vanish together (no audit row lost). The head row is the chain's lock: concurrent appends
+ * serialise on it (SQLite's write lock; PostgreSQL's SERIALIZABLE conflict, then retry).
+ */
+export async function appendAudit<T extends PlatformTables>(
+  trx: Tx<T>,
+  clock: Clock,
+  actor: Actor,
+  entry: AuditEntry,
+): Promise<number> {
+  const db = trx as unknown as Kysely<PlatformTables>;
+  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  const fields: HashedFields = {
+    seq: Number(head.seq) + 1,
+    at: clock.now().toISOString(),
+    actor_kind: actor.kind,
+    actor_id: actor.id,
+    actor_name: actor.name,
+    actor_role: actor.role,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: String(entry.entityId),
+    purpose: entry.purpose ?? null,
+    grant_ref: entry.grantRef ?? null,
+    source_ip: actor.ip ?? null,
+    detail: JSON.stringify(entry.detail ?? {}),
+    prev_hash: head.hash,
+  };
+  const hash = hashAuditRow(fields);
+  await db.insertInto('audit_log').values({ ...fields, hash }).execute();
+  const moved = await db
+    .updateTable('audit_head')
+    .set({ seq: fields.seq, hash })
+    .where('id', '=', 1)
+    .where('seq', '=', head.seq)
+    .executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== 1) throw new Error('audit head moved during append');
+  return fields.seq;
+}

@@ -1,0 +1,65 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Db } from './connect.ts';
+
+export type Tx<T> = Kysely<T> | Transaction<T>;
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+const defaultRetry: RetryPolicy = { maxAttempts: 12, baseDelayMs: 2, maxDelayMs: 200 };
+
+/** Unique constraints whose violation means "a concurrent writer won the race": safe to rerun the block. */
+const raceConstraints = new Set(['audit_log_pkey']);
+
+/**
+ * Run fn as one transaction.
+ * - SQLite: BEGIN IMMEDIATE takes the write lock up front, so a read-then-write block cannot be
+ *   interleaved with another writer (no SQLITE_BUSY upgrade failure mid-transaction).
+ * - PostgreSQL: SERIALIZABLE; on 40001/40P01 the whole block is rerun with jittered exponential
+ *   backoff, so fn must be free of side effects outside the database (use the outbox).
+ */
+export async function inTransaction<T, R>(
+  db: Db<T>,
+  fn: (trx: Tx<T>) => Promise<R>,
+  retry: RetryPolicy = defaultRetry,
+): Promise<R> {
+  if (db.engine === 'sqlite') return sqliteImmediate(db.kysely, fn);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.kysely.transaction().setIsolationLevel('serializable').execute(fn);
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= retry.maxAttempts) throw error;
+      const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
+      await sleep(Math.random() * ceiling);
+    }
+  }
+}
+
+async function sqliteImmediate<T, R>(kysely: Kysely<T>, fn: (trx: Tx<T>) => Promise<R>): Promise<R> {
+  // connection() holds Kysely's single-connection mutex for the whole block.
+  return kysely.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+export function isRetryable(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code === '40001' || e.code === '40P01') return true;
+  return e.code === '23505' && e.constraint !== undefined && raceConstraints.has(e.constraint);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
