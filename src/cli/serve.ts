@@ -1,0 +1,37 @@
+import { configFromEnv } from '../config.ts';
+import { openDatabase } from '../platform/db/connect.ts';
+import type { PlatformTables } from '../platform/db/schema.ts';
+import { createApp, migrate } from '../app.ts';
+import { isSeeded, seedPlatformDemo } from '../seed/demo.ts';
+import { startDeliveryLoop } from '../platform/notify/worker.ts';
+import { formatInstant } from '../platform/time/civil.ts';
+
+export async function serve(opts: { seed: boolean }): Promise<void> {
+  const config = configFromEnv();
+  const db = openDatabase<PlatformTables>({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(db);
+  if (applied.length) console.log(`migrated ${db.where}: ${applied.join(', ')}`);
+  if (opts.seed && !(await isSeeded(db.kysely))) {
+    const r = await seedPlatformDemo(db, config.clock);
+    console.log(`seeded demo data: ${r.streets} streets, ${r.organisations} institutions, ${r.persons} persons, ${r.staff} staff accounts`);
+  }
+  const { app, deps } = await createApp({ db, clock: config.clock, server: { rateLimitPerMinute: config.rateLimitPerMinute, logger: config.logRequests } });
+  const delivery = startDeliveryLoop(db, config.clock, deps.sms, {
+    workerId: `serve-${process.pid}`,
+    intervalMs: 1000,
+    onError: (e) => console.error('delivery error', e),
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.clock.simulated) console.log(`training/demo clock: ${formatInstant(config.clock.now())} (YIWANG_NOW)`);
+  console.log(`Yiwang 西城区一网通办 is serving http://${config.host}:${port} on ${db.engine === 'sqlite' ? `SQLite ${db.where}` : db.where}`);
+  const shutdown = async () => {
+    await app.close();
+    await delivery.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
