@@ -213,8 +213,12 @@ export async function restoreDatabase<T>(db: Db<T>, file: string, progress?: Pro
 }
 
 async function resetIdentitySequences(k: AnyDb, tables: string[]): Promise<void> {
-  for (const t of tables) {
-    const seq = await sql<{ s: string | null }>`select pg_get_serial_sequence(${t}, 'id') as s`.execute(k).catch(() => ({ rows: [{ s: null }] }));
+  // Only tables with an identity id column have a sequence; asking for others would abort the transaction.
+  const r = await sql<{ table_name: string }>`select table_name from information_schema.columns
+    where table_schema = current_schema() and column_name = 'id' and is_identity = 'YES'`.execute(k);
+  for (const { table_name: t } of r.rows) {
+    if (!tables.includes(t)) continue;
+    const seq = await sql<{ s: string | null }>`select pg_get_serial_sequence(${t}, 'id') as s`.execute(k);
     const s = seq.rows[0]?.s;
     if (s) await sql`select setval(${s}, coalesce((select max(id) from ${sql.table(t)}), 0) + 1, false)`.execute(k);
   }

@@ -13,6 +13,8 @@ export interface Db<T = PlatformTables> {
   readonly engine: Engine;
   /** Human-readable location, never containing a password. */
   readonly where: string;
+  /** PostgreSQL schema holding the tables (the search_path); undefined on SQLite. */
+  readonly schema?: string;
   /** Present on SQLite: used for online backup. */
   readonly sqlite?: SqliteDatabase.Database;
   close(): Promise<void>;
@@ -69,6 +71,7 @@ export function openPostgres<T>(url: string, options: DbOptions = {}): Db<T> {
   return {
     kysely,
     engine: 'postgres',
+    schema: options.searchPath ?? 'public',
     where: redactUrl(url) + (options.searchPath ? ` (schema ${options.searchPath})` : ''),
     close: () => kysely.destroy(),
   };

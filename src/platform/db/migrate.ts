@@ -21,6 +21,9 @@ export async function migrateToLatest<T>(db: Db<T>, migrations: readonly Version
   const migrator = new Migrator({
     db: db.kysely,
     provider: { getMigrations: async () => byName },
+    // Kysely looks for its own tables across all schemas; pin them to ours, or a second schema
+    // on the same server (tests, a staging copy) makes it think they already exist.
+    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

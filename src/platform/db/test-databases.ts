@@ -81,7 +81,7 @@ async function openPglite<T>(migrations: readonly VersionedMigration[]): Promise
   const { PGliteDialect } = await import('kysely-pglite-dialect');
   const instance = new PGlite();
   const kysely = new Kysely<T>({ dialect: new PGliteDialect(instance) });
-  const db: Db<T> = { kysely, engine: 'postgres', where: 'pglite (in-process)', close: () => kysely.destroy() };
+  const db: Db<T> = { kysely, engine: 'postgres', schema: 'public', where: 'pglite (in-process)', close: () => kysely.destroy() };
   await migrateToLatest(db, migrations);
   await sql`select 1`.execute(kysely);
   return {
