@@ -15,7 +15,7 @@ export const documentTypeLabels: Record<DocumentType, { zh: string; en: string }
 };
 
 export const documentCitation: Citation = cite('西卫〔2019〕5号', '第十六条');
-export const hkMacauCitation: Citation = cite('西教发〔2019〕11号', '二(三)4');
+export const hkMacauCitation: Citation = cite('西教发〔2019〕11号', '三(三)4');
 
 export interface ValidDocument {
   readonly type: DocumentType;
