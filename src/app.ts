@@ -13,9 +13,10 @@ import { registerMessageRoutes } from './platform/notify/routes.ts';
 import { registerAuditRoutes } from './platform/audit/routes.ts';
 import { registerLawRoutes } from './platform/law/routes.ts';
 import { registerHomePage } from './home-page.ts';
+import { appointmentMigrations, registerAppointmentsService } from './services/appointments/index.ts';
 
 /** Every migration of the platform and its services, in apply order. */
-export const allMigrations: readonly VersionedMigration[] = [...platformMigrations];
+export const allMigrations: readonly VersionedMigration[] = [...platformMigrations, ...appointmentMigrations];
 
 export async function migrate(db: Db<PlatformTables>): Promise<string[]> {
   return migrateToLatest(db, allMigrations);
@@ -44,6 +45,7 @@ export async function createApp(o: AppOptions): Promise<{ app: FastifyInstance; 
   registerMessageRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerLawRoutes(app, deps);
+  registerAppointmentsService(app, deps);
   registerHomePage(app, deps);
   return { app, deps };
 }

@@ -6,7 +6,7 @@ import { migrate } from '../app.ts';
 import { serve } from './serve.ts';
 import { verifyAuditChain } from '../platform/audit/verify.ts';
 import { backupDatabase, compareWithTrailer, restoreDatabase } from '../platform/db/backup.ts';
-import { isSeeded, seedPlatformDemo } from '../seed/demo.ts';
+import { isSeeded, seedDemo } from '../seed/index.ts';
 import { progressBar } from './progress.ts';
 
 function open(): { db: Db<PlatformTables>; config: ReturnType<typeof configFromEnv> } {
@@ -57,9 +57,9 @@ program
         return;
       }
       const bar = progressBar('seed');
-      const r = await seedPlatformDemo(db, config.clock, 200, (d, t) => bar.update(d, t, 'persons'));
+      const line = await seedDemo(db, config.clock, (d, t) => bar.update(d, t, 'persons'));
       bar.stop();
-      console.log(`seeded ${r.streets} streets, ${r.organisations} institutions, ${r.persons} persons, ${r.staff} staff accounts`);
+      console.log(line);
     }),
   );
 

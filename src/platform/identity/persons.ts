@@ -46,11 +46,11 @@ export async function registerPerson<T extends PlatformTables>(
   locale = 'zh-CN',
 ): Promise<Decision<Person>> {
   const db = trx as unknown as Kysely<PlatformTables>;
-  await db
+  const inserted = await db
     .insertInto('persons')
     .values({ doc_type: doc.type, doc_number: doc.number, name, phone, locale, created_at: clock.now().toISOString() })
     .onConflict((oc) => oc.columns(['doc_type', 'doc_number']).doNothing())
-    .execute();
+    .executeTakeFirst();
   const person = await findPersonByDocument(db, doc.type, doc.number);
   if (!person) throw new Error('person vanished after insert');
   if (person.name !== name) {
@@ -58,6 +58,8 @@ export async function registerPerson<T extends PlatformTables>(
       reason('identity_mismatch', '姓名与证件登记信息不一致', 'The name does not match the one registered for this document', uniquenessCitation),
     );
   }
-  await appendAudit(db, clock, actor, { action: 'person.register', entityType: 'person', entityId: person.id });
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+    await appendAudit(db, clock, actor, { action: 'person.register', entityType: 'person', entityId: person.id });
+  }
   return allow(person);
 }

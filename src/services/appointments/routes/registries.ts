@@ -1,0 +1,167 @@
+import type { FastifyInstance } from 'fastify';
+import { actorOf, requireRole } from '../../../platform/http/auth.ts';
+import { sendRefusal } from '../../../platform/http/refusal.ts';
+import { inTransaction } from '../../../platform/db/transaction.ts';
+import { appendAudit } from '../../../platform/audit/trail.ts';
+import { reason } from '../../../platform/law/decision.ts';
+import { maskName } from '../../../platform/identity/masking.ts';
+import { art } from '../rules/citations.ts';
+import { institutionLevels } from '../rules/schedule.ts';
+import { doctorTitles } from '../rules/stops.ts';
+import { upsertRegistryRow } from '../store/registries.ts';
+import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
+
+const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
+const reqStr = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
+
+/** 第十二条 (二)–(六): what each registry row carries. */
+const registries = {
+  departments: {
+    table: 'appt_departments',
+    required: ['name', 'category', 'baseDepartment', 'code'],
+    properties: { name: reqStr(40), introduction: str(2000), category: reqStr(40), baseDepartment: reqStr(40), code: reqStr(20) },
+    columns: { name: 'name', introduction: 'introduction', category: 'category', baseDepartment: 'base_department', code: 'code' },
+  },
+  doctors: {
+    table: 'appt_doctors',
+    required: ['departmentId', 'name', 'staffNumber', 'licenceNumber', 'phone', 'title'],
+    properties: { departmentId: { type: 'integer', minimum: 1 }, name: reqStr(40), staffNumber: reqStr(20), licenceNumber: reqStr(30), phone: { type: 'string', pattern: '^1\\d{10}$' }, specialty: str(200), title: { type: 'string', enum: [...doctorTitles] }, introduction: str(2000) },
+    columns: { departmentId: 'department_id', name: 'name', staffNumber: 'staff_number', licenceNumber: 'licence_number', phone: 'phone', specialty: 'specialty', title: 'title', introduction: 'introduction' },
+  },
+  resources: {
+    table: 'appt_resources',
+    required: ['kind', 'name', 'code'],
+    properties: { kind: { type: 'string', enum: ['exam', 'day_surgery', 'inpatient'] }, name: reqStr(60), code: reqStr(20), items: str(2000), feeCents: { type: 'integer', minimum: 0, maximum: 100_000_000 }, indications: str(2000), quantity: { type: 'integer', minimum: 0, maximum: 100_000 } },
+    columns: { kind: 'kind', name: 'name', code: 'code', items: 'items', feeCents: 'fee_cents', indications: 'indications', quantity: 'quantity' },
+  },
+} as const;
+
+type RegistryName = keyof typeof registries;
+
+export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsDeps): void {
+  app.get('/api/appointments/institutions', { schema: { tags: ['appointments'], summary: '医疗机构目录 / Institutions (第十二条 (一))' } }, async () => {
+    const rows = await deps.k
+      .selectFrom('appt_institutions as i')
+      .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
+      .select(['i.id', 'o.name', 'o.short_name', 'o.address', 'o.phone', 'i.level', 'i.type', 'i.website', 'i.introduction', 'i.directions', 'i.slot_minutes', 'i.referral_share_pct'])
+      .orderBy('i.id')
+      .execute();
+    const depts = await deps.k.selectFrom('appt_departments').select(['id', 'institution_id', 'name', 'category', 'code']).orderBy('id').execute();
+    return {
+      institutions: rows.map((r) => ({
+        id: Number(r.id),
+        name: r.name,
+        shortName: r.short_name,
+        address: r.address,
+        phone: r.phone,
+        level: r.level,
+        type: r.type,
+        website: r.website,
+        introduction: r.introduction,
+        directions: r.directions,
+        slotMinutes: r.slot_minutes,
+        referralSharePct: Number(r.referral_share_pct),
+        departments: depts.filter((d) => Number(d.institution_id) === Number(r.id)).map((d) => ({ id: Number(d.id), name: d.name, category: d.category, code: d.code })),
+      })),
+    };
+  });
+
+  app.put<{ Params: { id: string }; Body: Record<string, unknown> }>(
+    '/api/appointments/institutions/:id',
+    {
+      schema: {
+        tags: ['appointments'],
+        summary: '维护本机构信息 / Update my institution (第十二条 (一), 第十一条 referral share)',
+        security: [{ bearer: [] }],
+        params: idParam,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { level: { type: 'string', enum: [...institutionLevels] }, type: reqStr(20), website: str(200), introduction: str(4000), directions: str(2000), slotMinutes: { type: 'integer', enum: [10, 15, 20, 30, 60, 120] }, referralSharePct: { type: 'integer', minimum: 0, maximum: 100 } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin'], Number(req.params.id));
+      if (!staff) return reply;
+      const map: Record<string, string> = { level: 'level', type: 'type', website: 'website', introduction: 'introduction', directions: 'directions', slotMinutes: 'slot_minutes', referralSharePct: 'referral_share_pct' };
+      const values = Object.fromEntries(Object.entries(req.body).map(([k, v]) => [map[k] ?? k, v]));
+      await inTransaction(deps.adb, async (trx) => {
+        await trx.updateTable('appt_institutions').set(values).where('id', '=', staff.institutionId).execute();
+        await appendAudit(trx, deps.clock, actorOf(req), { action: 'institutions.update', entityType: 'appt_institutions', entityId: staff.institutionId, detail: { fields: Object.keys(values) } });
+      });
+      return { updated: true };
+    },
+  );
+
+  for (const name of Object.keys(registries) as RegistryName[]) {
+    const r = registries[name];
+    const body = { type: 'object', additionalProperties: false, required: r.required, properties: r.properties };
+    const toColumns = (b: Record<string, unknown>) => Object.fromEntries(Object.entries(b).map(([k, v]) => [(r.columns as Record<string, string>)[k] ?? k, v]));
+
+    app.get<{ Params: { id: string } }>(
+      `/api/appointments/institutions/:id/${name}`,
+      { schema: { tags: ['appointments'], summary: `${name} (第十二条)`, params: idParam } },
+      async (req, reply) => {
+        const institutionId = Number(req.params.id);
+        if (name === 'doctors') {
+          // Names and phones of doctors are for the institution's own staff only (第九条).
+          const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin'], institutionId);
+          if (!staff) return reply;
+        }
+        const rows = await deps.k.selectFrom(r.table).selectAll().where('institution_id', '=', institutionId).orderBy('id').execute();
+        return { [name]: rows };
+      },
+    );
+
+    app.post<{ Params: { id: string }; Body: Record<string, unknown> }>(
+      `/api/appointments/institutions/:id/${name}`,
+      { schema: { tags: ['appointments'], summary: `add ${name} (第十二条)`, security: [{ bearer: [] }], params: idParam, body } },
+      async (req, reply) => {
+        const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin'], Number(req.params.id));
+        if (!staff) return reply;
+        if (name === 'doctors') {
+          const dept = await deps.k.selectFrom('appt_departments').select('id').where('id', '=', Number(req.body.departmentId)).where('institution_id', '=', staff.institutionId).executeTakeFirst();
+          if (!dept) return sendRefusal(req, reply, [reason('department_not_found', '本机构没有这个科室', 'No such department at your institution', art.registry)]);
+        }
+        try {
+          const id = await inTransaction(deps.adb, (trx) => upsertRegistryRow(trx, deps.clock, actorOf(req), r.table, { ...toColumns(req.body), institution_id: staff.institutionId }));
+          return reply.code(201).send({ id });
+        } catch (e) {
+          if ((e as { code?: string }).code === '23505' || String((e as Error).message).includes('UNIQUE')) {
+            return sendRefusal(req, reply, [reason('duplicate_code', '编码或工号已存在', 'That code or staff number already exists', art.registry)]);
+          }
+          throw e;
+        }
+      },
+    );
+  }
+
+  app.get<{ Querystring: { format?: string; q?: string } }>(
+    '/api/appointments/violations',
+    {
+      schema: {
+        tags: ['appointments'],
+        summary: '违约名单 / The violation list (第三十二条, 第六条 (三))',
+        security: [{ bearer: [] }],
+        querystring: { type: 'object', additionalProperties: false, properties: { format: { type: 'string', enum: ['json', 'csv'] }, q: { type: 'string', maxLength: 40 }, lang: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      if (!requireRole(req, reply, ['platform_operator'])) return reply;
+      const rows = await deps.k
+        .selectFrom('appt_bans as b')
+        .innerJoin('persons as p', 'p.id', 'b.person_id')
+        .select(['b.id', 'p.name', 'b.listed_on', 'b.ends_on', 'b.reason'])
+        .orderBy('b.listed_on', 'desc')
+        .limit(1000)
+        .execute();
+      const list = rows.filter((r) => !req.query.q || r.name.includes(req.query.q)).map((r) => ({ id: Number(r.id), person: maskName(r.name), listedOn: r.listed_on, endsOn: r.ends_on, reason: r.reason }));
+      if (req.query.format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').send(`\uFEFFid,person,listed_on,ends_on,reason\n${list.map((l) => [l.id, l.person, l.listedOn, l.endsOn, l.reason].join(',')).join('\n')}\n`);
+      }
+      return { violations: list };
+    },
+  );
+}

@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../../platform/time/clock.ts';
+import type { CivilDate } from '../../../platform/time/civil.ts';
+import type { AppointmentDb } from '../schema.ts';
+import { bookingCutoff, type Pool } from '../rules/booking.ts';
+
+export interface AvailabilityRow {
+  readonly slotId: number;
+  readonly visitDate: string;
+  readonly period: string;
+  /** Doctor title or resource name: never the doctor's name (第九条). */
+  readonly title: string;
+  readonly free: number;
+}
+
+/**
+ * Free tickets by date, title and period for one department (第九条). Platform pools are empty
+ * after the 15:00 cutoff: their tickets have gone to the window (第十七条).
+ */
+export async function availability(
+  k: Kysely<AppointmentDb>,
+  clock: Clock,
+  q: { institutionId: number; departmentId: number; from: CivilDate; to: CivilDate; pool: Pool },
+): Promise<AvailabilityRow[]> {
+  const rows = await k
+    .selectFrom('appt_slots as sl')
+    .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
+    .leftJoin('appt_tickets as t', (j) => j.onRef('t.slot_id', '=', 'sl.id').on('t.pool', '=', q.pool).on('t.booking_id', 'is', null))
+    .select(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', (e) => e.fn.count<number>('t.id').as('free')])
+    .where('se.institution_id', '=', q.institutionId)
+    .where('se.department_id', '=', q.departmentId)
+    .where('se.status', '=', 'published')
+    .where('sl.visit_date', '>=', q.from)
+    .where('sl.visit_date', '<=', q.to)
+    .groupBy(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title'])
+    .orderBy('sl.visit_date')
+    .orderBy('sl.period_start')
+    .execute();
+  const now = clock.now().getTime();
+  return rows.map((r) => ({
+    slotId: Number(r.id),
+    visitDate: r.visit_date,
+    period: `${r.period_start}–${r.period_end}`,
+    title: r.title,
+    free: q.pool !== 'window' && now >= bookingCutoff(r.visit_date as CivilDate).getTime() ? 0 : Number(r.free),
+  }));
+}
+
+/** Per title and period totals, as the public page shows them. */
+export function summariseByTitle(rows: readonly AvailabilityRow[]): { visitDate: string; title: string; period: string; free: number; slotIds: number[] }[] {
+  const map = new Map<string, { visitDate: string; title: string; period: string; free: number; slotIds: number[] }>();
+  for (const r of rows) {
+    const key = `${r.visitDate}|${r.title}|${r.period}`;
+    const e = map.get(key) ?? { visitDate: r.visitDate, title: r.title, period: r.period, free: 0, slotIds: [] };
+    e.free += r.free;
+    e.slotIds.push(r.slotId);
+    map.set(key, e);
+  }
+  return [...map.values()];
+}
