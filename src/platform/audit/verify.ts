@@ -14,10 +14,11 @@ const pageSize = 2000;
  * previous row's hash is a reordering, a hash that does not match its own fields is an edit, and
  * a chain that stops short of audit_head lost its tail.
  */
-export async function verifyAuditChain(
-  db: Kysely<PlatformTables>,
+export async function verifyAuditChain<T extends PlatformTables>(
+  anyDb: Kysely<T>,
   onProgress?: (checked: number, total: number) => void,
 ): Promise<ChainVerdict> {
+  const db = anyDb as unknown as Kysely<PlatformTables>;
   const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
   const total = Number((await db.selectFrom('audit_log').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
   let expectedSeq = 1;

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { VersionedMigration } from '../../platform/db/migrate.ts';
 import { withId } from '../../platform/db/columns.ts';
+import { registerRaceConstraint } from '../../platform/db/transaction.ts';
+
+for (const c of ['appt_bookings_ticket_active', 'appt_tickets_booking', 'appt_bookings_dept_day', 'appt_bookings_idempotency']) registerRaceConstraint(c);
 
 export const appointmentMigrations: readonly VersionedMigration[] = [
   {

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { openTestDatabase, testEngines, type TestDatabase } from '../../../platform/db/test-databases.ts';
+import { platformMigrations } from '../../../platform/migrations.ts';
+import { groupCommitter } from '../../../platform/db/group-commit.ts';
+import { inTransaction } from '../../../platform/db/transaction.ts';
+import { manualClock } from '../../../platform/time/clock.ts';
+import { verifyAuditChain } from '../../../platform/audit/verify.ts';
+import type { Actor } from '../../../platform/audit/trail.ts';
+import type { Db } from '../../../platform/db/connect.ts';
+import { appointmentMigrations } from '../migrations.ts';
+import type { AppointmentDb } from '../schema.ts';
+import { bookTicket, type BookingRequest } from './book-ticket.ts';
+import { cancelBooking, checkInBooking } from './cancel-and-check-in.ts';
+import { sweepNoShows } from './violations.ts';
+import { previewStop, stopSession } from './stops.ts';
+import { buildWorld, patient, publish, type World } from './world.test-support.ts';
+
+const operator: Actor = { kind: 'staff', id: 1, name: '周运营', role: 'platform_operator' };
+const migrations = [...platformMigrations, ...appointmentMigrations];
+
+/** Invariants the database must hold whatever happened: the point of the issue. */
+async function invariants(db: Db<AppointmentDb>) {
+  const k = db.kysely;
+  const doubled = await sql<{ n: number }>`select count(*) as n from (select ticket_id from appt_bookings where active = 1 group by ticket_id having count(*) > 1) x`.execute(k);
+  const mismatched = await sql<{ n: number }>`select count(*) as n from appt_bookings b join appt_tickets t on t.id = b.ticket_id where b.active = 1 and (t.booking_id is null or t.booking_id <> b.id)`.execute(k);
+  const perDay = await sql<{ n: number }>`select count(*) as n from (select person_id, visit_date from appt_bookings where active = 1 and channel <> 'window' group by person_id, visit_date having count(*) > 2) x`.execute(k);
+  const perDept = await sql<{ n: number }>`select count(*) as n from (select person_id, visit_date, department_id from appt_bookings where active = 1 and channel <> 'window' group by person_id, visit_date, institution_id, department_id having count(*) > 1) x`.execute(k);
+  return { doubled: Number(doubled.rows[0]?.n), mismatched: Number(mismatched.rows[0]?.n), perDay: Number(perDay.rows[0]?.n), perDept: Number(perDept.rows[0]?.n) };
+}
+
+describe.each(testEngines)('booking store on %s', (engine) => {
+  let t: TestDatabase<AppointmentDb>;
+  let world: World;
+  const clock = manualClock(new Date('2026-03-02T01:00:00Z')); // Monday 09:00 in Beijing
+
+  beforeAll(async () => {
+    t = await openTestDatabase<AppointmentDb>(engine, migrations);
+    world = await buildWorld(t.db, clock);
+  });
+  afterAll(async () => t.cleanup());
+
+  const book = (db: Db<AppointmentDb>, req: BookingRequest) => inTransaction(db, (trx) => bookTicket(trx, clock, operator, req));
+
+  it('books a ticket, confirms by SMS with what 第十八条 requires, and audits it', async () => {
+    const [slot] = await publish(t.db, clock, world, 0, '2026-03-04', [{ start: '09:00', end: '09:30', referral: 1, appointment: 3, window: 1 }]);
+    const d = await book(t.db, { slotId: slot!, channel: 'phone', patient: patient(1), booker: { name: '家属', phone: '13900000001' } });
+    expect(d.allowed).toBe(true);
+    if (!d.allowed) return;
+    expect(d.value).toMatchObject({ ticketNo: 2, visitDate: '2026-03-04', period: '09:00–09:30', title: '主任医师', status: 'booked' });
+    const sms = await t.db.kysely.selectFrom('outbox').selectAll().where('template', '=', 'appointments.booking_confirmed').execute();
+    expect(sms).toHaveLength(1);
+    // 第十六条: the booker's contact gets the confirmation when someone else booked.
+    expect(sms[0]!.phone).toBe('13900000001');
+    for (const part of ['09:00–09:30', '心血管内科', '主任医师', '取消', '违约']) expect(sms[0]!.body).toContain(part);
+    expect((await verifyAuditChain(t.db.kysely)).ok).toBe(true);
+  });
+
+  it('never gives a ticket twice under a rush from two connections', async () => {
+    const [slot] = await publish(t.db, clock, world, 1, '2026-03-04', [{ start: '09:00', end: '09:30', referral: 0, appointment: 5, window: 1 }]);
+    const other = t.reopen();
+    const committers = [groupCommitter(t.db), groupCommitter(other)];
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => committers[i % 2]!.run((trx) => bookTicket(trx, clock, operator, { slotId: slot!, channel: 'phone', patient: patient(100 + i), booker: { name: '家属', phone: '13900000001' } }))),
+    );
+    await other.close();
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    expect(results.filter((r) => !r.allowed && r.reasons[0]?.code === 'slot_full')).toHaveLength(55);
+    const tickets = results.flatMap((r) => (r.allowed ? [r.value.ticketNo] : []));
+    expect(new Set(tickets).size).toBe(5);
+    expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
+  });
+
+  it('holds the per-patient limits when one person books from several devices at once', async () => {
+    const slotsA = await publish(t.db, clock, world, 2, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 0, appointment: 10, window: 0 }, { start: '09:30', end: '10:00', referral: 0, appointment: 10, window: 0 }]);
+    const slotB = await publish(t.db, clock, world, 3, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 0, appointment: 10, window: 0 }]);
+    const slotC = await publish(t.db, clock, world, 6, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 0, appointment: 10, window: 0 }]);
+    const other = t.reopen();
+    const me = patient(500);
+    const attempts = [slotsA[0], slotsA[1], slotB[0], slotC[0], slotsA[0], slotB[0]].map((slotId, i) =>
+      book(i % 2 ? other : t.db, { slotId: slotId!, channel: 'phone', patient: me, booker: { name: '家属', phone: '13900000001' } }),
+    );
+    const results = await Promise.all(attempts);
+    await other.close();
+    const allowed = results.filter((r) => r.allowed).length;
+    expect(allowed).toBeGreaterThanOrEqual(1);
+    expect(allowed).toBeLessThanOrEqual(2);
+    const codes = results.flatMap((r) => (r.allowed ? [] : [r.reasons[0]?.code]));
+    for (const c of codes) expect(['daily_limit_exceeded', 'department_daily_limit_exceeded', 'patient_banned']).toContain(c);
+    // 第三十二条: the duplicate attempt (same department, same day) put the person on the list.
+    if (codes.includes('department_daily_limit_exceeded')) {
+      const bans = await t.db.kysely.selectFrom('appt_bans as b').innerJoin('persons as p', 'p.id', 'b.person_id').select('b.reason').where('p.doc_number', '=', me.docNumber).execute();
+      expect(bans.map((b) => b.reason)).toEqual(['duplicate']);
+    }
+    expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
+  });
+
+  it('returns the same booking for a retried Idempotency-Key', async () => {
+    const [slot] = await publish(t.db, clock, world, 4, '2026-03-06', [{ start: '09:00', end: '09:30', referral: 0, appointment: 4, window: 1 }]);
+    const req = { slotId: slot!, channel: 'phone' as const, patient: patient(600), booker: { name: '家属', phone: '13900000001' }, idempotencyKey: 'key-600-abcdef' };
+    const [a, b] = await Promise.all([book(t.db, req), book(t.db, req)]);
+    const c = await book(t.db, req);
+    expect(a.allowed && b.allowed && c.allowed).toBe(true);
+    if (a.allowed && b.allowed && c.allowed) {
+      expect(new Set([a.value.bookingId, b.value.bookingId, c.value.bookingId]).size).toBe(1);
+      expect(c.value.replayed).toBe(true);
+    }
+  });
+
+  it('cancels until midnight before the visit and frees the ticket', async () => {
+    const [slot] = await publish(t.db, clock, world, 5, '2026-03-06', [{ start: '10:00', end: '10:30', referral: 0, appointment: 1, window: 0 }]);
+    const first = await book(t.db, { slotId: slot!, channel: 'phone', patient: patient(700), booker: { name: '家属', phone: '13900000001' } });
+    expect(first.allowed).toBe(true);
+    const full = await book(t.db, { slotId: slot!, channel: 'phone', patient: patient(701), booker: { name: '家属', phone: '13900000001' } });
+    expect(full.allowed ? null : full.reasons[0]?.code).toBe('slot_full');
+    if (!first.allowed) return;
+    const cancelled = await inTransaction(t.db, (trx) => cancelBooking(trx, clock, operator, first.value.bookingId, null));
+    expect(cancelled.allowed).toBe(true);
+    const again = await book(t.db, { slotId: slot!, channel: 'phone', patient: patient(701), booker: { name: '家属', phone: '13900000001' } });
+    expect(again.allowed).toBe(true);
+    if (!again.allowed) return;
+    const late = manualClock(new Date('2026-03-05T16:30:00Z'));
+    const refused = await inTransaction(t.db, (trx) => cancelBooking(trx, late, operator, again.value.bookingId, null));
+    expect(refused.allowed ? null : refused.reasons[0]).toMatchObject({ code: 'cancel_too_late', citation: { article: '第二十五条' } });
+  });
+
+  it('checks in only with the booking document, during the period', async () => {
+    const [slot] = await publish(t.db, clock, world, 7, '2026-03-04', [{ start: '08:00', end: '08:30', referral: 0, appointment: 2, window: 0 }]);
+    const p = patient(800);
+    const b = await book(t.db, { slotId: slot!, channel: 'phone', patient: p, booker: { name: '家属', phone: '13900000001' } });
+    if (!b.allowed) throw new Error('booking failed');
+    const during = manualClock(new Date('2026-03-04T00:10:00Z'));
+    const wrong = await inTransaction(t.db, (trx) => checkInBooking(trx, during, operator, b.value.bookingId, { docType: 'passport', docNumber: 'E12345678' }, world.institutionId));
+    expect(wrong.allowed ? null : wrong.reasons[0]?.code).toBe('identity_mismatch');
+    const ok = await inTransaction(t.db, (trx) => checkInBooking(trx, during, operator, b.value.bookingId, { docType: p.docType, docNumber: p.docNumber }, world.institutionId));
+    expect(ok.allowed ? ok.value.status : null).toBe('checked_in');
+  });
+
+  it('turns three no-shows in 3 months into a ban that refuses booking (第三十二条)', async () => {
+    const p = patient(900);
+    for (const [doctor, date] of [[0, '2026-03-03'], [8, '2026-03-04'], [5, '2026-03-05']] as const) {
+      const [slot] = await publish(t.db, clock, world, doctor, date, [{ start: '11:00', end: '11:30', referral: 0, appointment: 2, window: 0 }]);
+      const r = await book(t.db, { slotId: slot!, channel: 'phone', patient: p, booker: { name: '家属', phone: '13900000001' } });
+      expect(r.allowed).toBe(true);
+    }
+    const later = manualClock(new Date('2026-03-05T06:00:00Z'));
+    expect(await sweepNoShows(t.db, later)).toBeGreaterThanOrEqual(3);
+    expect(await sweepNoShows(t.db, later)).toBe(0);
+    const [slot] = await publish(t.db, clock, world, 8, '2026-03-10', [{ start: '11:00', end: '11:30', referral: 0, appointment: 2, window: 0 }]);
+    const banned = await inTransaction(t.db, (trx) => bookTicket(trx, later, operator, { slotId: slot!, channel: 'phone', patient: p, booker: { name: '家属', phone: '13900000001' } }));
+    expect(banned.allowed ? null : banned.reasons[0]).toMatchObject({ code: 'patient_banned', citation: { article: '第三十二条' } });
+  });
+
+  it('stops a session: notifies every patient and offers a same-or-higher-title substitute (第二十七条)', async () => {
+    const [slot] = await publish(t.db, clock, world, 4, '2026-03-09', [{ start: '09:00', end: '09:30', referral: 0, appointment: 3, window: 0 }]); // 副主任医师, 眼科
+    await publish(t.db, clock, world, 3, '2026-03-09', [{ start: '09:00', end: '09:30', referral: 0, appointment: 3, window: 0 }]); // 主任医师, 眼科
+    for (const i of [1000, 1001]) await book(t.db, { slotId: slot!, channel: 'phone', patient: patient(i), booker: { name: '家属', phone: '13900000001' } });
+    const session = await t.db.kysely.selectFrom('appt_slots').select('session_id').where('id', '=', slot!).executeTakeFirstOrThrow();
+    const preview = await previewStop(t.db.kysely, clock, Number(session.session_id));
+    expect(preview.allowed ? preview.value.affected.length : -1).toBe(2);
+    expect(preview.allowed ? preview.value.substitutes.map((s) => s.title) : []).toEqual(['主任医师']);
+    const before = await t.db.kysely.selectFrom('outbox').select('id').where('template', '=', 'appointments.session_stopped').execute();
+    const stopped = await inTransaction(t.db, (trx) => stopSession(trx, clock, operator, Number(session.session_id), undefined));
+    expect(stopped).toMatchObject({ allowed: true, value: { special: false, notified: 2 } });
+    const after = await t.db.kysely.selectFrom('outbox').select(['body']).where('template', '=', 'appointments.session_stopped').execute();
+    expect(after.length - before.length).toBe(2);
+    expect(after.at(-1)!.body).toContain('主任医师');
+  });
+
+  it('keeps every invariant through random books and cancels (property)', async () => {
+    const slots = await publish(t.db, clock, world, 8, '2026-03-11', [{ start: '09:00', end: '09:30', referral: 0, appointment: 3, window: 0 }, { start: '09:30', end: '10:00', referral: 0, appointment: 2, window: 0 }]);
+    const committer = groupCommitter(t.db);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 12 }), async (ops) => {
+        await Promise.all(
+          ops.map(async ([isBook, slotIndex, who]) => {
+            if (isBook) return committer.run((trx) => bookTicket(trx, clock, operator, { slotId: slots[slotIndex]!, channel: 'phone', patient: patient(2000 + who), booker: { name: '家属', phone: '13900000001' } }));
+            const mine = await t.db.kysely.selectFrom('appt_bookings as b').innerJoin('persons as p', 'p.id', 'b.person_id').select('b.id').where('p.doc_number', '=', patient(2000 + who).docNumber).where('b.active', '=', 1).executeTakeFirst();
+            return mine ? committer.run((trx) => cancelBooking(trx, clock, operator, Number(mine.id), null)) : undefined;
+          }),
+        );
+        expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
+        const free = await t.db.kysely.selectFrom('appt_tickets').select('id').where('slot_id', 'in', slots).where('booking_id', 'is', null).execute();
+        const held = await t.db.kysely.selectFrom('appt_bookings').select('id').where('slot_id', 'in', slots).where('active', '=', 1).execute();
+        expect(free.length + held.length).toBe(5);
+      }),
+      { numRuns: engine === 'sqlite' ? 40 : 15 },
+    );
+  });
+});
