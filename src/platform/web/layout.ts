@@ -1,7 +1,7 @@
 import type { Clock } from '../time/clock.ts';
 import { formatInstant } from '../time/civil.ts';
 import type { Viewer } from '../identity/sessions.ts';
-import { roleLabels } from '../identity/roles.ts';
+import { roleLabels, type Role } from '../identity/roles.ts';
 import type { Locale } from '../http/locale.ts';
 import { html, type SafeHtml } from './html.ts';
 
@@ -22,6 +22,21 @@ export interface PageOptions {
 
 const t = (locale: Locale, zh: string, en: string): string => (locale === 'en' ? en : zh);
 
+export interface NavItem {
+  readonly href: string;
+  readonly zh: string;
+  readonly en: string;
+  /** Shown only to these roles; all viewers (also anonymous) when absent. */
+  readonly roles?: readonly Role[];
+}
+
+const serviceNav: NavItem[] = [];
+
+/** Services add their entry points to the header; the platform does not know them. */
+export function registerNavItem(item: NavItem): void {
+  if (!serviceNav.some((n) => n.href === item.href)) serviceNav.push(item);
+}
+
 export function page(ctx: PageContext, opts: PageOptions): string {
   const { locale, viewer } = ctx;
   const other: Locale = locale === 'en' ? 'zh-CN' : 'en';
@@ -30,6 +45,9 @@ export function page(ctx: PageContext, opts: PageOptions): string {
     html`<li><a href="/">${t(locale, '首页', 'Home')}</a></li>`,
     html`<li><a href="/law">${t(locale, '政策法规', 'Law')}</a></li>`,
   ];
+  for (const item of serviceNav) {
+    if (!item.roles || (viewer && item.roles.includes(viewer.role))) nav.push(html`<li><a href="${item.href}">${t(locale, item.zh, item.en)}</a></li>`);
+  }
   if (viewer?.role === 'resident') nav.push(html`<li><a href="/me/messages">${t(locale, '我的消息', 'My messages')}</a></li>`);
   if (viewer && (viewer.role === 'auditor' || viewer.role === 'platform_operator')) nav.push(html`<li><a href="/audit">${t(locale, '审计日志', 'Audit log')}</a></li>`);
   const account = viewer

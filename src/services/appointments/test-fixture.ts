@@ -163,9 +163,10 @@ export async function openAppointmentsWorld(engine: Engine, options: WorldOption
   const doctor = await k.selectFrom('appt_doctors').select(['id', 'title']).where('department_id', '=', department.id).orderBy('id').executeTakeFirstOrThrow();
   const doctorNames = (await k.selectFrom('appt_doctors').select('name').execute()).map((d) => d.name);
 
-  await inTransaction(t.db, async (trx) => {
-    await createStaff(trx, clock, systemActor, { username: usernames.other_institution_admin, displayName: '孙管理', password: demoPassword, role: 'institution_admin', organisationId: await orgId('H002') });
-  });
+  const otherOrganisationId = await orgId('H002');
+  await inTransaction(t.db, (trx) =>
+    createStaff(trx, clock, systemActor, { username: usernames.other_institution_admin, displayName: '孙管理', password: demoPassword, role: 'institution_admin', organisationId: otherOrganisationId }),
+  );
 
   // Today's session at H001: its platform tickets went to the window at yesterday's 15:00 cutoff.
   const todaySlotId = await inTransaction(db, async (trx) => {

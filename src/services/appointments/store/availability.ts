@@ -46,14 +46,15 @@ export async function availability(
   }));
 }
 
-/** Per title and period totals, as the public page shows them. */
+/** Per title and period totals, as the public page shows them; slotIds lists the slots with free tickets. */
 export function summariseByTitle(rows: readonly AvailabilityRow[]): { visitDate: string; title: string; period: string; free: number; slotIds: number[] }[] {
   const map = new Map<string, { visitDate: string; title: string; period: string; free: number; slotIds: number[] }>();
   for (const r of rows) {
     const key = `${r.visitDate}|${r.title}|${r.period}`;
     const e = map.get(key) ?? { visitDate: r.visitDate, title: r.title, period: r.period, free: 0, slotIds: [] };
     e.free += r.free;
-    e.slotIds.push(r.slotId);
+    // Only slots that still have tickets: a "book" link must lead somewhere bookable.
+    if (r.free > 0) e.slotIds.push(r.slotId);
     map.set(key, e);
   }
   return [...map.values()];
