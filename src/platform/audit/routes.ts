@@ -7,6 +7,7 @@ import { page } from '../web/layout.ts';
 import { html } from '../web/html.ts';
 import { button, table, textInput } from '../web/components.ts';
 import { searchAudit, type AuditQuery } from './search.ts';
+import { toCsv } from '../web/csv.ts';
 
 const auditRoles = ['auditor', 'platform_operator'] as const;
 
@@ -21,7 +22,7 @@ const querySchema = {
     entityId: { type: 'string', maxLength: 40 },
     from: { type: 'string', format: 'date-time' },
     to: { type: 'string', format: 'date-time' },
-    beforeSeq: { type: 'string', pattern: '^\\d{1,12}$' },
+    beforeSeq: { type: 'string', pattern: '^\\d{1,9}$' },
     limit: { type: 'string', pattern: '^\\d{1,3}$' },
     lang: { type: 'string' },
     format: { type: 'string', enum: ['json', 'csv'] },
@@ -44,10 +45,6 @@ function toQuery(q: Q): AuditQuery {
   };
 }
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** 西卫〔2019〕4号 第十八条: auditors can search the trail (and export it). */
 export function registerAuditRoutes(app: FastifyInstance, deps: PlatformDeps): void {
@@ -59,8 +56,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: PlatformDeps): v
       const rows = await searchAudit(deps.db.kysely, toQuery(req.query));
       if (req.query.format === 'csv') {
         const cols = ['seq', 'at', 'actor_name', 'actor_role', 'action', 'entity_type', 'entity_id', 'purpose', 'grant_ref', 'source_ip', 'hash'] as const;
-        const lines = [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell(r[c])).join(','))];
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit.csv"').send(`\uFEFF${lines.join('\n')}\n`);
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="audit.csv"').send(toCsv(cols, rows.map((r) => cols.map((c) => r[c]))));
       }
       return { rows };
     },

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuditLogTable, PlatformTables } from '../db/schema.ts';
 
 export interface AuditQuery {
@@ -17,9 +17,10 @@ export interface AuditQuery {
 /** Auditors' search over the trail, newest first, paged by seq. */
 export async function searchAudit(db: Kysely<PlatformTables>, q: AuditQuery): Promise<AuditLogTable[]> {
   let query = db.selectFrom('audit_log').selectAll();
-  if (q.actorName) query = query.where('actor_name', 'like', `%${escapeLike(q.actorName)}%`);
+  // ESCAPE names the escape character: SQLite's LIKE has none by default.
+  if (q.actorName) query = query.where(sql<boolean>`actor_name like ${`%${escapeLike(q.actorName)}%`} escape '\\'`);
   if (q.actorRole) query = query.where('actor_role', '=', q.actorRole);
-  if (q.action) query = query.where('action', 'like', `${escapeLike(q.action)}%`);
+  if (q.action) query = query.where(sql<boolean>`action like ${`${escapeLike(q.action)}%`} escape '\\'`);
   if (q.entityType) query = query.where('entity_type', '=', q.entityType);
   if (q.entityId) query = query.where('entity_id', '=', q.entityId);
   if (q.from) query = query.where('at', '>=', q.from);

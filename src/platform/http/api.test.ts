@@ -416,7 +416,7 @@ describe.each(testEngines)('HTTP API on %s', (engine) => {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/csv/);
       expect(res.headers['content-disposition']).toContain('audit.csv');
-      const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\n');
+      const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
       expect(lines[0]).toBe('seq,at,actor_name,actor_role,action,entity_type,entity_id,purpose,grant_ref,source_ip,hash');
       expect(lines).toHaveLength(json.rows.length + 1);
       expect(lines[1]!.split(',')[0]).toBe(String(json.rows[0]!.seq));

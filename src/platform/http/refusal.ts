@@ -11,6 +11,12 @@ const statusByCode = new Map<string, number>([
   ['malformed_json', 400],
   ['unknown_field', 400],
   ['body_too_large', 400],
+  // Bad identity input is bad input wherever it is typed.
+  ['invalid_id_number', 400],
+  ['invalid_document_type', 400],
+  ['invalid_phone', 400],
+  ['invalid_name', 400],
+  ['missing_required_data', 400],
   ['unauthenticated', 401],
   ['invalid_credentials', 401],
   ['invalid_sign_in_code', 401],
@@ -19,7 +25,10 @@ const statusByCode = new Map<string, number>([
   ['rate_limited', 429],
 ]);
 
+/** Services add statuses for their own codes; a code keeps one status platform-wide. */
 export function registerStatus(code: string, status: number): void {
+  const existing = statusByCode.get(code);
+  if (existing !== undefined && existing !== status) throw new Error(`HTTP status for ${code} is already ${existing}`);
   statusByCode.set(code, status);
 }
 

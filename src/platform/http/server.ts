@@ -11,6 +11,8 @@ import type { PlatformTables } from '../db/schema.ts';
 import type { SmsAdapter } from '../notify/sms-adapter.ts';
 import type { IdentityVerifier } from '../identity/sign-in.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { sendRefusal } from './refusal.ts';
+import { reason } from '../law/decision.ts';
 import { installAuth } from './auth.ts';
 import { localeOf, type Locale } from './locale.ts';
 import type { PageContext } from '../web/layout.ts';
@@ -65,6 +67,7 @@ export async function buildServer(deps: PlatformDeps): Promise<FastifyInstance> 
     },
   });
   installAuth(app, deps.db.kysely, deps.clock);
+  refuseControlCharacters(app);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -73,10 +76,29 @@ export async function buildServer(deps: PlatformDeps): Promise<FastifyInstance> 
   );
   app.get<{ Params: { locale: string }; Querystring: { back?: string } }>('/lang/:locale', { schema: { hide: true } }, async (req, reply) => {
     const locale: Locale = req.params.locale === 'en' ? 'en' : 'zh-CN';
-    const back = typeof req.query.back === 'string' && req.query.back.startsWith('/') && !req.query.back.startsWith('//') ? req.query.back : '/';
+    // Only a same-site path: no '//host', no backslashes or white space browsers would read as one.
+    const back = typeof req.query.back === 'string' && /^\/(?![/\\])[^\s\\]*$/.test(req.query.back) ? req.query.back : '/';
     return reply.setCookie('lang', locale, { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 86400 }).redirect(back.replace(/([?&])lang=[^&]*&?/, '$1'), 303);
   });
   return app;
+}
+
+/** C0 controls other than tab and newlines (and DEL) in any input string; PostgreSQL cannot store NUL. */
+const controlCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+function hasControlCharacters(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return controlCharacters.test(v);
+  if (depth > 20 || v === null || typeof v !== 'object') return false;
+  return Object.entries(v as Record<string, unknown>).some(([k, x]) => controlCharacters.test(k) || hasControlCharacters(x, depth + 1));
+}
+
+function refuseControlCharacters(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req, reply) => {
+    if (hasControlCharacters(req.body) || hasControlCharacters(req.query) || hasControlCharacters(req.params)) {
+      return sendRefusal(req, reply, [reason('invalid_request', '请求含有不允许的控制字符', 'The request contains control characters')]);
+    }
+    return undefined;
+  });
 }
 
 export function pageContext(req: import('fastify').FastifyRequest, clock: Clock): PageContext {

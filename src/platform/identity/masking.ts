@@ -7,7 +7,8 @@ export function maskDocumentNumber(n: string): string {
 }
 
 export function maskPhone(p: string): string {
-  if (p.length < 7) return '*'.repeat(p.length);
+  // Short numbers (landline extensions) would show every digit with the 3+4 rule: hide them whole.
+  if (p.length < 11) return '*'.repeat(p.length);
   return `${p.slice(0, 3)}${'*'.repeat(p.length - 7)}${p.slice(-4)}`;
 }
 

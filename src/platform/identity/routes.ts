@@ -122,7 +122,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: PlatformDeps)
         tags: ['identity'],
         summary: '查看人员信息（记入审计） / Read a person (audited)',
         security: [{ bearer: [] }],
-        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[1-9]\\d{0,9}$' } }, required: ['id'] },
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[1-9]\\d{0,8}$' } }, required: ['id'] },
       },
     },
     async (req, reply) => {

@@ -245,14 +245,20 @@ describe.each(testEngines)('resident and staff sign-in on %s', (engine) => {
   it('creates exactly one person when the same document signs in concurrently for the first time', async () => {
     const doc = freshId();
     const before = await counts(k);
-    const results = await Promise.all(Array.from({ length: 10 }, () => start({ docNumber: doc, name: '孙七', phone: '13700001111' })));
+    // Five is the per-person hourly cap on codes; all five race to create the person.
+    const results = await Promise.all(Array.from({ length: 5 }, () => start({ docNumber: doc, name: '孙七', phone: '13700001111' })));
     expect(results.every((r) => r.allowed)).toBe(true);
     const rows = await k.selectFrom('persons').selectAll().where('doc_type', '=', 'resident_id').where('doc_number', '=', doc).execute();
     expect(rows).toHaveLength(1);
     const after = await counts(k);
     expect(after.persons).toBe(before.persons + 1);
-    expect(after.sign_in_challenges).toBe(before.sign_in_challenges + 10);
-    expect(after.outbox).toBe(before.outbox + 10);
+    expect(after.sign_in_challenges).toBe(before.sign_in_challenges + 5);
+    expect(after.outbox).toBe(before.outbox + 5);
+    // A sixth code within the hour is refused, and only the newest code is still usable.
+    const sixth = await start({ docNumber: doc, name: '孙七', phone: '13700001111' });
+    expect(sixth.allowed ? null : sixth.reasons[0]?.code).toBe('rate_limited');
+    const open = await k.selectFrom('sign_in_challenges').select('id').where('person_id', '=', Number(rows[0]!.id)).where('consumed_at', 'is', null).execute();
+    expect(open).toHaveLength(1);
     const challenges = await k.selectFrom('sign_in_challenges').select('person_id').where('id', 'in', results.map((r) => issued(r).challengeId)).execute();
     expect(new Set(challenges.map((c) => Number(c.person_id)))).toEqual(new Set([Number(rows[0]!.id)]));
     expect((await verifyAuditChain(k)).ok).toBe(true);

@@ -45,6 +45,7 @@ export interface ChallengeIssued {
 
 const codeMinutes = 5;
 const maxAttempts = 5;
+const maxCodesPerHour = 5;
 
 function codeHash(challengeId: string, code: string): string {
   return createHash('sha256').update(`${challengeId}:${code}`).digest('hex');
@@ -57,18 +58,29 @@ export async function startResidentSignIn(
   input: SignInStart,
   options: { revealCode: boolean; ip?: string | null },
 ): Promise<Decision<ChallengeIssued>> {
+  const name = input.name.trim();
+  if (!name || /[\u0000-\u001f\u007f]/.test(name)) return refuse(reason('invalid_name', '请输入证件上的姓名', 'Enter your name as on the document', realNameCitation));
   const doc = validateDocument(input.docType, input.docNumber, civilDateOf(clock.now()));
   if (!doc.allowed) return doc;
   if (!/^1\d{10}$/.test(input.phone)) {
     return refuse(reason('invalid_phone', '手机号码应为11位数字', 'A mobile number has 11 digits starting with 1', realNameCitation));
   }
-  const verdict = await verifier.verify(doc.value.type, doc.value.number, input.name);
+  const verdict = await verifier.verify(doc.value.type, doc.value.number, name);
   if (!verdict.allowed) return verdict;
   const actor: Actor = { kind: 'system', id: null, name: 'identity', role: 'system', ip: options.ip ?? null };
   return inTransaction(db, async (trx) => {
-    const registered = await registerPerson(trx, clock, actor, doc.value, input.name, input.phone, input.locale ?? 'zh-CN');
+    const registered = await registerPerson(trx, clock, actor, doc.value, name, input.phone, input.locale ?? 'zh-CN');
     if (!registered.allowed) return registered;
     const person: Person = registered.value;
+    const k0 = trx as Kysely<PlatformTables>;
+    // A new code retires the earlier ones (so the 5-guess lock cannot be sidestepped), and a person
+    // gets at most a few codes an hour (so nobody can flood someone else's phone).
+    const hourAgo = new Date(clock.now().getTime() - 3_600_000).toISOString();
+    const recent = await k0.selectFrom('sign_in_challenges').select((e) => e.fn.countAll().as('n')).where('person_id', '=', person.id).where('created_at', '>', hourAgo).executeTakeFirstOrThrow();
+    if (Number(recent.n) >= maxCodesPerHour) {
+      return refuse(reason('rate_limited', '验证码发送过于频繁，请一小时后再试', 'Too many codes were sent; please try again in an hour', realNameCitation));
+    }
+    await k0.updateTable('sign_in_challenges').set({ consumed_at: clock.now().toISOString() }).where('person_id', '=', person.id).where('consumed_at', 'is', null).execute();
     const challengeId = randomBytes(16).toString('base64url');
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const now = clock.now();

@@ -69,7 +69,7 @@ export function registerLawRoutes(app: FastifyInstance, deps: PlatformDeps): voi
     const fmt = (d: string) => formatCivilDate(parseCivilDate(d), ctx.locale);
     const body = html`<form method="get" action="/law/search" class="search-form" role="search">
 <label for="q" class="visually-hidden">${en ? 'Search the gazette' : '检索公报'}</label>
-<input class="input" id="q" name="q" type="search" placeholder="${en ? 'e.g. 预约, 电脑派位' : '例如：预约、电脑派位'}">
+<input class="input" id="q" name="q" type="search" placeholder="${en ? 'e.g. 预约, 计算机派位' : '例如：预约、计算机派位'}">
 ${button(en ? 'Search' : '检索')}
 </form>
 <p>${gazette.title}</p>

@@ -87,10 +87,14 @@ function indexOf(gazette: Gazette): readonly IndexedDocument[] {
 }
 
 /** Terms of a query: split on any whitespace (full-width included), folded, deduplicated. */
+/** Everyday words for the gazette's own terms (residents say 电脑派位; 西教发〔2019〕10号 says 计算机派位). */
+const synonyms: readonly (readonly [string, string])[] = [['电脑', '计算机']];
+
 export function queryTerms(query: string): string[] {
   const terms = toHalfWidth(query)
     .split(/\s+/)
     .map(foldChars)
+    .map((t) => synonyms.reduce((acc, [said, written]) => acc.split(said).join(written), t))
     .filter((t) => t !== '');
   return [...new Set(terms)];
 }

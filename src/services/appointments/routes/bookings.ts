@@ -14,6 +14,7 @@ import { bookTicket, type BookingRequest } from '../store/book-ticket.ts';
 import { cancelBooking, checkInBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
+import { bookingThrottle } from './anti-scalping.ts';
 
 const patientSchema = {
   type: 'object',
@@ -57,6 +58,7 @@ const channelRoles: Record<Channel, readonly string[]> = {
 };
 
 export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDeps): void {
+  const throttle = bookingThrottle(deps.attemptLimits);
   app.post<{ Body: BookingBody; Headers: { 'idempotency-key'?: string } }>(
     '/api/appointments/bookings',
     {
@@ -94,6 +96,8 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
           return sendRefusal(req, reply, [reason('forbidden', '只能为本机构的号源办理现场预约', 'On-site booking is for your own institution’s tickets')]);
         }
       }
+      const over = await throttle.check(body.patient.docType, body.patient.docNumber, body.patient.phone);
+      if (over) return sendRefusal(req, reply, [over]);
       const key = req.headers['idempotency-key'];
       const d = await deps.committer.run((trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: body.slotId, channel: body.channel, patient: body.patient, booker, idempotencyKey: key }));
       if (!d.allowed) return sendRefusal(req, reply, d.reasons);

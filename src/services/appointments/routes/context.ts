@@ -10,12 +10,14 @@ import type { Role } from '../../../platform/identity/roles.ts';
 import type { Viewer } from '../../../platform/identity/sessions.ts';
 import type { AppointmentDb } from '../schema.ts';
 import { institutionOfOrganisation } from '../store/registries.ts';
+import type { AttemptLimits } from './anti-scalping.ts';
 
 export interface AppointmentsDeps extends PlatformDeps {
   readonly adb: Db<AppointmentDb>;
   readonly k: Kysely<AppointmentDb>;
   /** Bookings commit in groups on SQLite (see platform/db/group-commit.ts). */
   readonly committer: GroupCommitter<AppointmentDb>;
+  readonly attemptLimits?: AttemptLimits;
 }
 
 // HTTP statuses for this service's refusal codes; everything else is 422.
@@ -28,9 +30,6 @@ for (const [code, status] of [
   ['schedule_frozen', 409],
   ['session_has_bookings', 409],
   ['patient_banned', 403],
-  ['invalid_id_number', 400],
-  ['missing_required_data', 400],
-  ['invalid_document_type', 400],
   ['slot_not_found', 404],
   ['booking_not_found', 404],
   ['session_not_found', 404],
@@ -60,6 +59,6 @@ export async function requireInstitutionStaff(
   return { viewer, institutionId: own };
 }
 
-export const idParam = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9]\\d{0,9}$' } } } as const;
+export const idParam = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9]\\d{0,8}$' } } } as const;
 export const civilDateSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 export const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;

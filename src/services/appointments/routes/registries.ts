@@ -9,6 +9,7 @@ import { art } from '../rules/citations.ts';
 import { institutionLevels } from '../rules/schedule.ts';
 import { doctorTitles } from '../rules/stops.ts';
 import { upsertRegistryRow } from '../store/registries.ts';
+import { toCsv } from '../../../platform/web/csv.ts';
 import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
 
 const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
@@ -159,7 +160,10 @@ export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsD
         .execute();
       const list = rows.filter((r) => !req.query.q || r.name.includes(req.query.q)).map((r) => ({ id: Number(r.id), person: maskName(r.name), listedOn: r.listed_on, endsOn: r.ends_on, reason: r.reason }));
       if (req.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(`\uFEFFid,person,listed_on,ends_on,reason\n${list.map((l) => [l.id, l.person, l.listedOn, l.endsOn, l.reason].join(',')).join('\n')}\n`);
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="violations.csv"')
+          .send(toCsv(['id', 'person', 'listed_on', 'ends_on', 'reason'], list.map((l) => [l.id, l.person, l.listedOn, l.endsOn, l.reason])));
       }
       return { violations: list };
     },

@@ -1,0 +1,34 @@
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { cite, reason, type Reason } from '../../../platform/law/decision.ts';
+
+/**
+ * Anti-scalping (第十三条: 号源管理和预约服务的规范、公平, 不诚信预约制约机制): booking attempts are
+ * limited per patient document and per phone, on top of the platform's per-IP limit. Counters live
+ * in process memory: with several app processes the effective limit is per process, which still
+ * caps a bot's rate; the database limits of 第十七条 hold regardless.
+ */
+export interface AttemptLimits {
+  perPersonPerMinute: number;
+  perPhonePerMinute: number;
+}
+
+export const defaultAttemptLimits: AttemptLimits = { perPersonPerMinute: 20, perPhonePerMinute: 20 };
+
+const fairness = cite('西卫〔2019〕5号', '第十三条');
+
+export function bookingThrottle(limits: AttemptLimits = defaultAttemptLimits) {
+  const person = new RateLimiterMemory({ keyPrefix: 'person', points: limits.perPersonPerMinute, duration: 60 });
+  const phone = new RateLimiterMemory({ keyPrefix: 'phone', points: limits.perPhonePerMinute, duration: 60 });
+  return {
+    /** Undefined when allowed; a refusal reason when this attempt is over a limit. */
+    async check(docType: string, docNumber: string, phoneNumber: string): Promise<Reason | undefined> {
+      try {
+        await person.consume(`${docType}:${docNumber.trim().toUpperCase()}`);
+        await phone.consume(phoneNumber.trim());
+        return undefined;
+      } catch {
+        return reason('rate_limited', '预约请求过于频繁，请稍后再试', 'Too many booking attempts; please wait a minute', fairness);
+      }
+    },
+  };
+}
