@@ -120,8 +120,10 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
       .limit(100)
       .execute();
     const today = civilDateOf(deps.clock.now());
+    const violations = await deps.k.selectFrom('appt_violations').select(['kind', 'occurred_on']).where('person_id', '=', viewer.personId).orderBy('occurred_on', 'desc').limit(50).execute();
     return {
       banEndsOn: await activeBanEnd(deps.k, viewer.personId, today),
+      violations: violations.map((v) => ({ kind: v.kind, occurredOn: v.occurred_on })),
       bookings: rows.map((r) => ({
         bookingId: Number(r.id),
         ticketNo: Number(r.ticket_no),

@@ -15,6 +15,8 @@ import { bookTicket, type BookingRequest } from './book-ticket.ts';
 import { cancelBooking, checkInBooking } from './cancel-and-check-in.ts';
 import { sweepNoShows } from './violations.ts';
 import { previewStop, stopSession } from './stops.ts';
+import { publishSession } from './schedule.ts';
+import { parseCivilDate } from '../../../platform/time/civil.ts';
 import { buildWorld, patient, publish, type World } from './world.test-support.ts';
 
 const operator: Actor = { kind: 'staff', id: 1, name: '周运营', role: 'platform_operator' };
@@ -166,6 +168,22 @@ describe.each(testEngines)('booking store on %s', (engine) => {
     const after = await t.db.kysely.selectFrom('outbox').select(['body']).where('template', '=', 'appointments.session_stopped').execute();
     expect(after.length - before.length).toBe(2);
     expect(after.at(-1)!.body).toContain('主任医师');
+  });
+
+  it('books medical-technology resources through the same mechanism (第八条, 第十二条 (四))', async () => {
+    const res = await t.db.kysely
+      .insertInto('appt_resources')
+      .values({ institution_id: world.institutionId, kind: 'exam', name: '心脏彩超', code: 'US01', items: '经胸超声心动图', fee_cents: 30000, indications: '胸闷、心悸', quantity: 20 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const published = await inTransaction(t.db, (trx) =>
+      publishSession(trx, clock, operator, { institutionId: world.institutionId, departmentId: world.departments[0]!, resourceId: Number(res.id), visitDate: parseCivilDate('2026-03-06'), slots: [{ start: '14:00', end: '14:30', referral: 1, appointment: 4, window: 0 }] }),
+    );
+    expect(published.allowed).toBe(true);
+    if (!published.allowed) return;
+    const slot = await t.db.kysely.selectFrom('appt_slots').select('id').where('session_id', '=', published.value.sessionId).executeTakeFirstOrThrow();
+    const b = await book(t.db, { slotId: Number(slot.id), channel: 'phone', patient: patient(3000), booker: { name: '家属', phone: '13900000001' } });
+    expect(b.allowed ? b.value.title : null).toBe('心脏彩超');
   });
 
   it('keeps every invariant through random books and cancels (property)', async () => {
