@@ -14,9 +14,18 @@ import { registerAuditRoutes } from './platform/audit/routes.ts';
 import { registerLawRoutes } from './platform/law/routes.ts';
 import { registerHomePage } from './home-page.ts';
 import { appointmentMigrations, registerAppointmentsService } from './services/appointments/index.ts';
+import { enrollmentMigrations, registerEnrollmentService } from './services/enrollment/index.ts';
+import { healthRecordsMigrations, registerHealthRecordsService } from './services/health-records/index.ts';
+import { casesMigration } from './platform/cases/index.ts';
 
 /** Every migration of the platform and its services, in apply order. */
-export const allMigrations: readonly VersionedMigration[] = [...platformMigrations, ...appointmentMigrations];
+export const allMigrations: readonly VersionedMigration[] = [
+  ...platformMigrations,
+  casesMigration,
+  ...appointmentMigrations,
+  ...healthRecordsMigrations,
+  ...enrollmentMigrations,
+];
 
 export async function migrate(db: Db<PlatformTables>): Promise<string[]> {
   return migrateToLatest(db, allMigrations);
@@ -46,6 +55,8 @@ export async function createApp(o: AppOptions): Promise<{ app: FastifyInstance; 
   registerAuditRoutes(app, deps);
   registerLawRoutes(app, deps);
   registerAppointmentsService(app, deps);
+  registerHealthRecordsService(app, deps);
+  registerEnrollmentService(app, deps);
   registerHomePage(app, deps);
   return { app, deps };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { realPostgresUrl } from '../platform/db/test-databases.ts';
 
 const run = promisify(execFile);
@@ -19,7 +19,7 @@ interface Result {
 
 async function yiwang(args: string[], env: Record<string, string>): Promise<Result> {
   try {
-    const r = await run(process.execPath, [bin, ...args], { env: { ...process.env, YIWANG_NOW: '', ...env }, timeout: 60_000 });
+    const r = await run(process.execPath, [bin, ...args], { env: { ...process.env, YIWANG_NOW: '', ...env }, timeout: 150_000 });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -34,6 +34,9 @@ function tempDir(): string {
   return d;
 }
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+// Seeding the whole demo (every service) takes tens of seconds on PostgreSQL.
+vi.setConfig({ testTimeout: 240_000 });
 
 describe('yiwang CLI on SQLite', () => {
   const dataDir = tempDir();

@@ -8,6 +8,9 @@ import { verifyAuditChain } from '../platform/audit/verify.ts';
 import { backupDatabase, compareWithTrailer, restoreDatabase } from '../platform/db/backup.ts';
 import { isSeeded, seedDemo } from '../seed/index.ts';
 import { progressBar } from './progress.ts';
+import { allMigrations } from '../app.ts';
+import { registerLotteryCommands } from '../services/enrollment/cli.ts';
+import { registerDrillCommands } from '../services/health-records/index.ts';
 
 function open(): { db: Db<PlatformTables>; config: ReturnType<typeof configFromEnv> } {
   const config = configFromEnv();
@@ -117,6 +120,9 @@ program
       }
     }),
   );
+
+registerLotteryCommands(program, () => open().db);
+registerDrillCommands(program, open, allMigrations);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : String(error));

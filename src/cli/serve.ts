@@ -7,9 +7,12 @@ import { sweepNoShows, type AppointmentDb } from '../services/appointments/index
 import type { Db } from '../platform/db/connect.ts';
 import { startDeliveryLoop } from '../platform/notify/worker.ts';
 import { formatInstant } from '../platform/time/civil.ts';
+import { assertStorageInMainland } from '../services/health-records/index.ts';
 
 export async function serve(opts: { seed: boolean }): Promise<void> {
   const config = configFromEnv();
+  // 西卫〔2019〕4号 第十条: health data is never stored on servers outside mainland China.
+  const region = assertStorageInMainland();
   const db = openDatabase<PlatformTables>({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(db);
   if (applied.length) console.log(`migrated ${db.where}: ${applied.join(', ')}`);
@@ -31,6 +34,7 @@ export async function serve(opts: { seed: boolean }): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (config.clock.simulated) console.log(`training/demo clock: ${formatInstant(config.clock.now())} (YIWANG_NOW)`);
+  console.log(`storage region: ${region}`);
   console.log(`Yiwang 西城区一网通办 is serving http://${config.host}:${port} on ${db.engine === 'sqlite' ? `SQLite ${db.where}` : db.where}`);
   const shutdown = async () => {
     clearInterval(sweep);

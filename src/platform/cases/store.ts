@@ -97,23 +97,23 @@ async function updateCase(db: Db, c: CaseRecord, set: Partial<{ status: string; 
   if (Number(r.numUpdatedRows) !== 1) throw new Error(`case ${c.id} changed concurrently`);
 }
 
-export async function findCase(db: Db | Tx<Tables>, id: number): Promise<CaseRecord | undefined> {
-  const r = await (db as Db).selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findCase<T extends CaseTables>(db: Kysely<T> | Tx<T>, id: number): Promise<CaseRecord | undefined> {
+  const r = await (db as unknown as Db).selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toCase(r) : undefined;
 }
 
-export async function findCaseByReference(db: Db | Tx<Tables>, workflow: string, reference: string): Promise<CaseRecord | undefined> {
-  const r = await (db as Db).selectFrom('cases').selectAll().where('workflow', '=', workflow).where('reference', '=', reference).executeTakeFirst();
+export async function findCaseByReference<T extends CaseTables>(db: Kysely<T> | Tx<T>, workflow: string, reference: string): Promise<CaseRecord | undefined> {
+  const r = await (db as unknown as Db).selectFrom('cases').selectAll().where('workflow', '=', workflow).where('reference', '=', reference).executeTakeFirst();
   return r ? toCase(r) : undefined;
 }
 
-export async function casesOfSubject(db: Db | Tx<Tables>, workflow: string, personId: number): Promise<CaseRecord[]> {
-  const rows = await (db as Db).selectFrom('cases').selectAll().where('workflow', '=', workflow).where('subject_person_id', '=', personId).orderBy('id', 'desc').execute();
+export async function casesOfSubject<T extends CaseTables>(db: Kysely<T> | Tx<T>, workflow: string, personId: number): Promise<CaseRecord[]> {
+  const rows = await (db as unknown as Db).selectFrom('cases').selectAll().where('workflow', '=', workflow).where('subject_person_id', '=', personId).orderBy('id', 'desc').execute();
   return rows.map(toCase);
 }
 
-export async function reviewsOf(db: Db | Tx<Tables>, caseId: number): Promise<ReviewRecord[]> {
-  const rows = await (db as Db).selectFrom('case_reviews').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+export async function reviewsOf<T extends CaseTables>(db: Kysely<T> | Tx<T>, caseId: number): Promise<ReviewRecord[]> {
+  const rows = await (db as unknown as Db).selectFrom('case_reviews').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
   return rows.map((r) => ({
     id: Number(r.id),
     caseId: Number(r.case_id),
@@ -127,8 +127,8 @@ export async function reviewsOf(db: Db | Tx<Tables>, caseId: number): Promise<Re
   }));
 }
 
-export async function eventsOf(db: Db | Tx<Tables>, caseId: number): Promise<CaseEvent[]> {
-  const rows = await (db as Db).selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+export async function eventsOf<T extends CaseTables>(db: Kysely<T> | Tx<T>, caseId: number): Promise<CaseEvent[]> {
+  const rows = await (db as unknown as Db).selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
   return rows.map((r) => ({ at: r.at, kind: r.kind, step: r.step, party: r.party, actorName: r.actor_name, actorRole: r.actor_role, detail: JSON.parse(r.detail) as Record<string, unknown> }));
 }
 
@@ -169,7 +169,7 @@ export interface OpenCase {
 }
 
 /** Opens a case by taking its first step (an action by the subject, inside that step's window). */
-export async function openCase(trx: Tx<PlatformTables>, clock: Clock, actor: Actor, def: WorkflowDefinition, input: OpenCase): Promise<Decision<CaseRecord>> {
+export async function openCase<T extends PlatformTables>(trx: Tx<T>, clock: Clock, actor: Actor, def: WorkflowDefinition, input: OpenCase): Promise<Decision<CaseRecord>> {
   const db = trx as unknown as Db;
   const first = def.steps[0];
   if (!first || first.kind !== 'action') throw new Error(`workflow ${def.key}: the first step must be an action`);
@@ -221,7 +221,7 @@ async function openCaseAt(db: Db, def: WorkflowDefinition, caseId: number, stepK
 }
 
 /** The current action step is done (the subject confirms, staff issue a document): move on. */
-export async function completeAction(trx: Tx<PlatformTables>, clock: Clock, actor: Actor, def: WorkflowDefinition, caseId: number, stepKey: string, detail: Record<string, unknown> = {}): Promise<Decision<CaseRecord>> {
+export async function completeAction<T extends PlatformTables>(trx: Tx<T>, clock: Clock, actor: Actor, def: WorkflowDefinition, caseId: number, stepKey: string, detail: Record<string, unknown> = {}): Promise<Decision<CaseRecord>> {
   const db = trx as unknown as Db;
   const at = await openCaseAt(db, def, caseId, stepKey);
   if (!at.allowed) return at;
@@ -252,7 +252,7 @@ export interface ReviewInput {
  * pending party decides, the step completes: any refusal refuses the case (with every reason),
  * otherwise the case moves on ('referred' passes the item to the next step).
  */
-export async function recordReview(trx: Tx<PlatformTables>, clock: Clock, actor: Actor, def: WorkflowDefinition, caseId: number, input: ReviewInput): Promise<Decision<CaseRecord>> {
+export async function recordReview<T extends PlatformTables>(trx: Tx<T>, clock: Clock, actor: Actor, def: WorkflowDefinition, caseId: number, input: ReviewInput): Promise<Decision<CaseRecord>> {
   const db = trx as unknown as Db;
   const at = await openCaseAt(db, def, caseId, input.step);
   if (!at.allowed) return at;
@@ -297,7 +297,7 @@ export async function recordReview(trx: Tx<PlatformTables>, clock: Clock, actor:
  * Closes open cases whose current step lapses after its window (the applicant missed a duty,
  * e.g. confirming by a date). Review steps never lapse: an office's delay is not the applicant's fault.
  */
-export async function lapseOverdueCases(trx: Tx<PlatformTables>, clock: Clock, actor: Actor, def: WorkflowDefinition): Promise<number> {
+export async function lapseOverdueCases<T extends PlatformTables>(trx: Tx<T>, clock: Clock, actor: Actor, def: WorkflowDefinition): Promise<number> {
   const db = trx as unknown as Db;
   const today = civilDateOf(clock.now());
   let count = 0;
@@ -332,9 +332,9 @@ export interface PendingReview {
 }
 
 /** The review queue of some parties (a reviewer's own). */
-export async function pendingReviewsFor(db: Db | Tx<Tables>, workflow: string, parties: readonly string[], limit = 200): Promise<PendingReview[]> {
+export async function pendingReviewsFor<T extends CaseTables>(db: Kysely<T> | Tx<T>, workflow: string, parties: readonly string[], limit = 200): Promise<PendingReview[]> {
   if (parties.length === 0) return [];
-  const rows = await (db as Db)
+  const rows = await (db as unknown as Db)
     .selectFrom('case_reviews')
     .innerJoin('cases', 'cases.id', 'case_reviews.case_id')
     .select(['cases.id as case_id', 'cases.reference', 'case_reviews.step', 'case_reviews.party', 'cases.step_due_on'])
@@ -350,18 +350,18 @@ export async function pendingReviewsFor(db: Db | Tx<Tables>, workflow: string, p
 }
 
 /** Open cases whose current step is past its working-day deadline. */
-export async function overdueCases(db: Db | Tx<Tables>, workflow: string, today: CivilDate): Promise<CaseRecord[]> {
-  const rows = await (db as Db).selectFrom('cases').selectAll().where('workflow', '=', workflow).where('status', '=', 'open').where('step_due_on', 'is not', null).where('step_due_on', '<', today).orderBy('step_due_on').execute();
+export async function overdueCases<T extends CaseTables>(db: Kysely<T> | Tx<T>, workflow: string, today: CivilDate): Promise<CaseRecord[]> {
+  const rows = await (db as unknown as Db).selectFrom('cases').selectAll().where('workflow', '=', workflow).where('status', '=', 'open').where('step_due_on', 'is not', null).where('step_due_on', '<', today).orderBy('step_due_on').execute();
   return rows.map(toCase);
 }
 
-export async function addPartyMember(trx: Tx<PlatformTables>, clock: Clock, actor: Actor, staffId: number, party: string): Promise<void> {
+export async function addPartyMember<T extends PlatformTables>(trx: Tx<T>, clock: Clock, actor: Actor, staffId: number, party: string): Promise<void> {
   const db = trx as unknown as Db;
   await db.insertInto('case_party_members').values({ staff_id: staffId, party, added_at: clock.now().toISOString() }).onConflict((oc) => oc.columns(['staff_id', 'party']).doNothing()).execute();
   await appendAudit(trx, clock, actor, { action: 'case.party_member.add', entityType: 'staff', entityId: staffId, detail: { party } });
 }
 
-export async function partiesOfStaff(db: Db | Tx<Tables>, staffId: number): Promise<string[]> {
-  const rows = await (db as Db).selectFrom('case_party_members').select('party').where('staff_id', '=', staffId).orderBy('party').execute();
+export async function partiesOfStaff<T extends CaseTables>(db: Kysely<T> | Tx<T>, staffId: number): Promise<string[]> {
+  const rows = await (db as unknown as Db).selectFrom('case_party_members').select('party').where('staff_id', '=', staffId).orderBy('party').execute();
   return rows.map((r) => r.party);
 }

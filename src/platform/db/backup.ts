@@ -190,14 +190,15 @@ async function readBackup(file: string, onRows: (table: string, rows: Row[], hea
 export async function restoreDatabase<T>(db: Db<T>, file: string, progress?: Progress): Promise<BackupTrailer> {
   const k = db.kysely as unknown as AnyDb;
   const existing = await listTables(k, db.engine);
-  for (const t of existing) {
-    // Seed rows written by migrations (e.g. audit_head) are replaced by the backup's.
-    if (t !== 'audit_head' && (await countRows(k, t)) > 0) throw new Error(`restore target is not empty: table ${t} has rows`);
+  // A target is fresh when nothing has happened in it: no audit row, no person. Rows that
+  // migrations wrote (the audit head, reference data) are replaced by the backup's.
+  for (const t of ['audit_log', 'persons']) {
+    if ((await countRows(k, t)) > 0) throw new Error(`restore target is not empty: table ${t} has rows`);
   }
   let done = 0;
   return inTransaction(db, async (trx) => {
     const tk = trx as unknown as AnyDb;
-    await sql`delete from audit_head`.execute(tk);
+    for (const t of [...existing].reverse()) await sql`delete from ${sql.table(t)}`.execute(tk);
     const { header, trailer } = await readBackup(file, async (table, rows, head) => {
       if (!existing.includes(table)) throw new Error(`backup has table ${table}, which this version does not know`);
       await tk.insertInto(table).values(rows).execute();

@@ -25,7 +25,11 @@ export async function migrateToLatest<T>(db: Db<T>, migrations: readonly Version
     // on the same server (tests, a staging copy) makes it think they already exist.
     ...(db.schema ? { migrationTableSchema: db.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  // Kysely's existence check reads the catalog of every schema; a schema another process drops
+  // meanwhile (a test, a drill's scratch schema) fails it with 3F000. Looking again is safe.
+  for (let i = 0; i < 3 && (outcome.error as { code?: string } | undefined)?.code === '3F000'; i++) outcome = await migrator.migrateToLatest();
+  const { error, results } = outcome;
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

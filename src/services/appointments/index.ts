@@ -10,13 +10,29 @@ import { registerRegistryRoutes } from './routes/registries.ts';
 import { registerResidentPages } from './pages/resident.ts';
 import { registerAdminPages } from './pages/admin.ts';
 import { registerNavItem } from '../../platform/web/layout.ts';
+import type { AppointmentsPorts } from './referrals/eligibility.ts';
+import type { ReferralDeps } from './referrals/context.ts';
+import { registerReferralRoutes } from './referrals/routes.ts';
+import { registerClinicRoutes } from './referrals/clinic-routes.ts';
+import { registerReferralPages } from './referrals/pages.ts';
+import { registerClinicPages } from './referrals/clinic-pages.ts';
+import { registerSupervisionRoutes } from './supervision/routes.ts';
+import { registerSupervisionPages } from './supervision/pages.ts';
+import { registerFhirRoutes } from './fhir/routes.ts';
 
 export { appointmentMigrations } from './migrations.ts';
 export { sweepNoShows } from './store/violations.ts';
 export type { AppointmentDb } from './schema.ts';
+export type { AppointmentsPorts, HealthRecordsPort, HandBack, FamilyDoctorContractFacts } from './referrals/eligibility.ts';
+export { redeliverHandBacks } from './referrals/handback.ts';
 
-/** 区分级诊疗平台 (西卫〔2019〕5号): registries, schedules, availability and booking. */
-export function registerAppointmentsService(app: FastifyInstance, deps: PlatformDeps): AppointmentsDeps {
+/**
+ * 区分级诊疗平台 (西卫〔2019〕5号): registries, schedules, availability and booking; community referrals
+ * up and down, in-clinic booking, supervision, disclosure and FHIR. `ports.healthRecords` is the
+ * health-records service seen through the interface referrals need (第二十二条); without it referrals
+ * are refused with health_records_unavailable.
+ */
+export function registerAppointmentsService(app: FastifyInstance, deps: PlatformDeps, ports: AppointmentsPorts = {}): AppointmentsDeps {
   const adb = deps.db as unknown as Db<AppointmentDb>;
   const sdeps: AppointmentsDeps = { ...deps, adb, k: adb.kysely, committer: groupCommitter(adb) };
   registerNavItem({ href: '/appointments', zh: '预约挂号', en: 'Appointments' });
@@ -27,5 +43,18 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerBookingRoutes(app, sdeps);
   registerResidentPages(app, sdeps);
   registerAdminPages(app, sdeps);
+  const rdeps: ReferralDeps = { ...sdeps, ports };
+  registerNavItem({ href: '/referrals', zh: '社区转诊', en: 'Referrals', roles: ['family_doctor'] });
+  registerNavItem({ href: '/referrals/queue', zh: '转诊接诊', en: 'Incoming referrals', roles: ['institution_admin', 'doctor'] });
+  registerNavItem({ href: '/appointments/clinic', zh: '诊间预约', en: 'In-clinic booking', roles: ['doctor'] });
+  registerNavItem({ href: '/appointments/supervision', zh: '监管统计', en: 'Supervision', roles: ['platform_operator'] });
+  registerNavItem({ href: '/appointments/disclosure', zh: '预约公示', en: 'Disclosure' });
+  registerReferralRoutes(app, rdeps);
+  registerClinicRoutes(app, rdeps);
+  registerSupervisionRoutes(app, sdeps);
+  registerFhirRoutes(app, rdeps);
+  registerReferralPages(app, rdeps);
+  registerClinicPages(app, rdeps);
+  registerSupervisionPages(app, sdeps);
   return sdeps;
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { VersionedMigration } from '../../platform/db/migrate.ts';
 import { withId } from '../../platform/db/columns.ts';
 import { registerRaceConstraint } from '../../platform/db/transaction.ts';
+import { referralsMigration } from './referrals/migration.ts';
 
 for (const c of ['appt_bookings_ticket_active', 'appt_tickets_booking', 'appt_bookings_dept_day', 'appt_bookings_idempotency']) registerRaceConstraint(c);
 
@@ -140,4 +141,5 @@ export const appointmentMigrations: readonly VersionedMigration[] = [
       await db.schema.createIndex('appt_bans_person').on('appt_bans').columns(['person_id', 'ends_on']).execute();
     },
   },
+  referralsMigration,
 ];

@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely';
 import type { PlatformTables } from '../../platform/db/schema.ts';
+import type { ReferralTables } from './referrals/schema.ts';
 
 /** Appointment-specific profile of a platform organisation (第十二条 (一)). */
 export interface InstitutionTable {
@@ -35,6 +36,8 @@ export interface DoctorTable {
   specialty: string;
   title: string;
   introduction: string;
+  /** The staff account of this doctor (0102), for the workstation of 第二十四条. */
+  staff_id: number | null;
 }
 
 export interface ResourceTable {
@@ -137,4 +140,4 @@ export interface AppointmentTables {
   appt_bans: BanTable;
 }
 
-export type AppointmentDb = PlatformTables & AppointmentTables;
+export type AppointmentDb = PlatformTables & AppointmentTables & ReferralTables;

@@ -7,6 +7,7 @@ import { appendAudit, systemActor } from '../../platform/audit/trail.ts';
 import type { AppointmentDb } from './schema.ts';
 import { requiredSlotMinutes, type InstitutionLevel } from './rules/schedule.ts';
 import { doctorTitles } from './rules/stops.ts';
+import { seedReferralDemo } from './referrals/seed.ts';
 
 const hospitalDepartments = [
   { name: '心血管内科', category: '内科', base: '内科', code: 'NK01' },
@@ -19,6 +20,9 @@ const hospitalDepartments = [
 const centreDepartments = [{ name: '全科医疗科', category: '全科', base: '全科医疗科', code: 'QK01' }];
 const doctorNames = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'];
 const given = ['建华', '淑芬', '志强', '丽华', '国平', '晓燕', '海涛', '秀英', '立新', '文静', '永刚', '红梅'];
+
+/** 10% referral-reserved, 70% appointment, 20% window (第十条, 第十一条). */
+const ticketPools = ['referral', 'appointment', 'appointment', 'appointment', 'appointment', 'appointment', 'appointment', 'appointment', 'window', 'window'];
 
 function minutesToHHmm(m: number): string {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -58,24 +62,29 @@ export async function seedAppointmentsDemo(db: Db<AppointmentDb>, clock: Clock, 
             .returning('id')
             .executeTakeFirstOrThrow();
           doctors++;
-          for (let day = 1; day <= days; day++) {
-            const date = addDays(today, day);
-            if (dayOfWeek(date) > 5) continue;
-            const s = await k
-              .insertInto('appt_sessions')
-              .values({ institution_id: inst.id, department_id: dept.id, doctor_id: doctor.id, resource_id: null, title, visit_date: date, status: 'published', published_at: publishedAt, stopped_at: null, stop_reason: null, special_stop: 0 })
-              .returning('id')
-              .executeTakeFirstOrThrow();
-            for (let start = 8 * 60; start + slotMinutes <= 11 * 60; start += slotMinutes) {
-              const slot = await k.insertInto('appt_slots').values({ session_id: s.id, visit_date: date, period_start: minutesToHHmm(start), period_end: minutesToHHmm(start + slotMinutes) }).returning('id').executeTakeFirstOrThrow();
-              const pools = ['referral', 'appointment', 'appointment', 'appointment', 'appointment', 'appointment', 'appointment', 'appointment', 'window', 'window'];
-              await k.insertInto('appt_tickets').values(pools.map((pool, i) => ({ slot_id: slot.id, ticket_no: i + 1, pool, booking_id: null }))).execute();
-              tickets += pools.length;
-            }
-          }
+          // Few round trips per doctor (sessions, slots, tickets each in one statement): the demo
+          // is 128k tickets and must seed in seconds on PostgreSQL too.
+          const dates = Array.from({ length: days }, (_, i) => addDays(today, i + 1)).filter((date) => dayOfWeek(date) <= 5);
+          if (dates.length === 0) continue;
+          const sessions = await k
+            .insertInto('appt_sessions')
+            .values(dates.map((date) => ({ institution_id: inst.id, department_id: dept.id, doctor_id: doctor.id, resource_id: null, title, visit_date: date, status: 'published', published_at: publishedAt, stopped_at: null, stop_reason: null, special_stop: 0 })))
+            .returning(['id', 'visit_date'])
+            .execute();
+          const starts: number[] = [];
+          for (let start = 8 * 60; start + slotMinutes <= 11 * 60; start += slotMinutes) starts.push(start);
+          const slots = await k
+            .insertInto('appt_slots')
+            .values(sessions.flatMap((se) => starts.map((start) => ({ session_id: se.id, visit_date: se.visit_date, period_start: minutesToHHmm(start), period_end: minutesToHHmm(start + slotMinutes) }))))
+            .returning('id')
+            .execute();
+          const rows = slots.flatMap((slot) => ticketPools.map((pool, i) => ({ slot_id: slot.id, ticket_no: i + 1, pool, booking_id: null })));
+          for (let i = 0; i < rows.length; i += 1000) await k.insertInto('appt_tickets').values(rows.slice(i, i + 1000)).execute();
+          tickets += rows.length;
         }
       }
     }
+    await seedReferralDemo(k, clock);
     await appendAudit(k, clock, systemActor, { action: 'seed.appointments_demo', entityType: 'platform', entityId: 'appointments', detail: { doctors, tickets } });
     return { institutions: orgs.length, doctors, tickets };
   });

@@ -12,6 +12,8 @@ import { art } from '../rules/citations.ts';
 import { checkBookingTime, checkPatientLimits, checkRequiredData, effectivePool, poolForChannel, type Channel, type Pool } from '../rules/booking.ts';
 import { checkNotBanned } from '../rules/violations.ts';
 import { bookingConfirmed } from '../templates.ts';
+import { referralBooked, type ReferralSlipExtra } from '../referrals/templates.ts';
+import { mayOverride } from '../referrals/clinic-rules.ts';
 import { activeBanEnd, recordViolation } from './violations.ts';
 
 export interface BookingRequest {
@@ -21,6 +23,10 @@ export interface BookingRequest {
   /** 第十六条: when someone else books, their name and contact. */
   readonly booker?: { name: string; phone: string } | undefined;
   readonly idempotencyKey?: string | undefined;
+  /** 第十八条 预约转诊单: a referral's confirmation is its slip (channel 'referral' only). */
+  readonly slip?: ReferralSlipExtra | undefined;
+  /** 第二十四条: a rule the treating doctor overrides, with the reason (channel 'clinic' only). */
+  readonly override?: { code: string; reason: string } | undefined;
 }
 
 export interface BookingReceipt {
@@ -79,7 +85,13 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   const visitDate = slot.visit_date as CivilDate;
 
   const timing = checkBookingTime(now, visitDate, slot.period_end, req.channel);
-  if (!timing.allowed) return timing;
+  let overridden: { code: string; reason: string } | null = null;
+  if (!timing.allowed) {
+    if (req.channel !== 'clinic' || !req.override) return timing;
+    const o = mayOverride(timing.reasons, req.override, today, visitDate);
+    if (!o.allowed) return o;
+    overridden = o.value;
+  }
 
   if (req.channel !== 'window') {
     const banned = checkNotBanned(today, await activeBanEnd(k, person.id, today));
@@ -104,7 +116,8 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
     }
   }
 
-  const pools: Pool[] = req.channel === 'window' ? ['window', 'appointment', 'referral'] : [poolForChannel(req.channel)];
+  // After the cutoff an overriding doctor takes a ticket that has gone to the window (第十七条, 第二十四条).
+  const pools: Pool[] = req.channel === 'window' || overridden ? ['window', 'appointment', 'referral'] : [poolForChannel(req.channel)];
   const candidates = await k
     .selectFrom('appt_tickets')
     .select(['id', 'ticket_no', 'pool'])
@@ -151,16 +164,12 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   if (Number(claimed.numUpdatedRows) !== 1) throw new Error('ticket was claimed concurrently');
 
   const r = await receipt(k, bookingId);
-  await appendAudit(k, clock, actor, { action: 'booking.create', entityType: 'appt_booking', entityId: bookingId, detail: { slotId: slot.id, ticketNo: ticket.ticket_no, channel: req.channel, personId: person.id } });
+  await appendAudit(k, clock, actor, { action: 'booking.create', entityType: 'appt_booking', entityId: bookingId, detail: { slotId: slot.id, ticketNo: ticket.ticket_no, channel: req.channel, personId: person.id, ...(overridden ? { override: overridden } : {}) } });
   // 第十八条 confirmation; 第十九条 the institution sees the booking at once (same commit).
-  await enqueueMessage(k, clock, { personId: person.id, phone: req.booker?.phone ?? req.patient.phone, locale: person.locale }, bookingConfirmed, {
-    institution: r.institution,
-    department: r.department,
-    title: r.title,
-    visitDate: r.visitDate,
-    period: r.period,
-    ticketNo: r.ticketNo,
-  });
+  const to = { personId: person.id, phone: req.booker?.phone ?? req.patient.phone, locale: person.locale };
+  const confirmation = { institution: r.institution, department: r.department, title: r.title, visitDate: r.visitDate, period: r.period, ticketNo: r.ticketNo };
+  if (req.channel === 'referral' && req.slip) await enqueueMessage(k, clock, to, referralBooked, { ...confirmation, ...req.slip });
+  else await enqueueMessage(k, clock, to, bookingConfirmed, confirmation);
   return allow(r);
 }
 

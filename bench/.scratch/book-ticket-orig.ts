@@ -1,0 +1,191 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../src/platform/time/clock.ts';
+import { addDays, civilDateOf, type CivilDate } from '../../src/platform/time/civil.ts';
+import type { Tx } from '../../src/platform/db/transaction.ts';
+import { appendAudit, type Actor } from '../../src/platform/audit/trail.ts';
+import { enqueueMessage } from '../../src/platform/notify/outbox.ts';
+import { allow, reason, refuse, type Decision } from '../../src/platform/law/decision.ts';
+import { validateDocument } from '../../src/platform/identity/documents.ts';
+import { registerPerson } from '../../src/platform/identity/persons.ts';
+import type { AppointmentDb } from '../../src/services/appointments/schema.ts';
+import { art } from '../../src/services/appointments/rules/citations.ts';
+import { checkBookingTime, checkPatientLimits, checkRequiredData, effectivePool, poolForChannel, type Channel, type Pool } from '../../src/services/appointments/rules/booking.ts';
+import { checkNotBanned } from '../../src/services/appointments/rules/violations.ts';
+import { bookingConfirmed } from '../../src/services/appointments/templates.ts';
+import { activeBanEnd, recordViolation } from '../../src/services/appointments/store/violations.ts';
+
+export interface BookingRequest {
+  readonly slotId: number;
+  readonly channel: Channel;
+  readonly patient: { docType: string; docNumber: string; name: string; phone: string };
+  /** 第十六条: when someone else books, their name and contact. */
+  readonly booker?: { name: string; phone: string } | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface BookingReceipt {
+  readonly bookingId: number;
+  readonly personId: number;
+  readonly ticketNo: number;
+  readonly visitDate: string;
+  readonly period: string;
+  readonly institution: string;
+  readonly department: string;
+  readonly title: string;
+  readonly channel: string;
+  readonly status: string;
+  /** Cancel before this instant (第二十五条). */
+  readonly cancelBefore: string;
+  /** True when this answers a retry with the same Idempotency-Key. */
+  readonly replayed: boolean;
+}
+
+const slotFull = (pool: Pool) =>
+  refuse(
+    reason('slot_full', pool === 'referral' ? '该时段的社区转诊预留号源已约满' : '该时段号源已约满，请选择其他时段', pool === 'referral' ? 'No referral-reserved tickets left in this slot' : 'This slot is fully booked; please choose another', art.ticketSupply),
+  );
+
+/**
+ * Book one ticket for one patient, inside the caller's transaction. Every check that a race could
+ * slip past is repeated here, against the database, under the transaction's isolation: the ticket
+ * claim (a unique index makes a double claim impossible), the patient's daily and weekly limits
+ * (SQLite's write lock; PostgreSQL's SERIALIZABLE predicate locks), and the ban.
+ */
+export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Actor, req: BookingRequest): Promise<Decision<BookingReceipt>> {
+  const k = trx as Kysely<AppointmentDb>;
+  const now = clock.now();
+  const today = civilDateOf(now);
+  const doc = validateDocument(req.patient.docType, req.patient.docNumber, today);
+  if (!doc.allowed) return doc;
+  const data = checkRequiredData({ patientName: req.patient.name, patientPhone: req.patient.phone, bookerIsPatient: !req.booker, bookerName: req.booker?.name, bookerPhone: req.booker?.phone });
+  if (!data.allowed) return data;
+
+  const registered = await registerPerson(k, clock, actor, doc.value, req.patient.name.trim(), req.patient.phone);
+  if (!registered.allowed) return refuse(...registered.reasons.map((r) => ({ ...r, citation: art.realName })));
+  const person = registered.value;
+
+  if (req.idempotencyKey) {
+    const prior = await k.selectFrom('appt_bookings').select('id').where('person_id', '=', person.id).where('idempotency_key', '=', req.idempotencyKey).executeTakeFirst();
+    if (prior) return allow({ ...(await receipt(k, Number(prior.id))), replayed: true });
+  }
+
+  const slot = await k
+    .selectFrom('appt_slots as sl')
+    .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
+    .select(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.id as session_id', 'se.status', 'se.institution_id', 'se.department_id'])
+    .where('sl.id', '=', req.slotId)
+    .executeTakeFirst();
+  if (!slot || slot.status !== 'published') return refuse(reason('slot_not_found', '该时段不存在或已停诊', 'No such slot, or the session was stopped', art.ticketSupply));
+  const visitDate = slot.visit_date as CivilDate;
+
+  const timing = checkBookingTime(now, visitDate, slot.period_end, req.channel);
+  if (!timing.allowed) return timing;
+
+  if (req.channel !== 'window') {
+    const banned = checkNotBanned(today, await activeBanEnd(k, person.id, today));
+    if (!banned.allowed) return banned;
+    const held = await k
+      .selectFrom('appt_bookings')
+      .select(['visit_date', 'institution_id', 'department_id'])
+      .where('person_id', '=', person.id)
+      .where('active', '=', 1)
+      .where('channel', '<>', 'window')
+      .where('visit_date', '>=', addDays(visitDate, -6))
+      .where('visit_date', '<=', addDays(visitDate, 6))
+      .execute();
+    const limits = checkPatientLimits(
+      held.map((h) => ({ visitDate: h.visit_date as CivilDate, institutionId: Number(h.institution_id), departmentId: Number(h.department_id) })),
+      { visitDate, institutionId: Number(slot.institution_id), departmentId: Number(slot.department_id) },
+    );
+    if (!limits.allowed) {
+      // 第三十二条: a duplicate booking (重复预约) lists the person like three no-shows.
+      if (limits.reasons[0]?.code === 'department_daily_limit_exceeded') await recordViolation(k, clock, person, null, 'duplicate', today);
+      return limits;
+    }
+  }
+
+  const pools: Pool[] = req.channel === 'window' ? ['window', 'appointment', 'referral'] : [poolForChannel(req.channel)];
+  const candidates = await k
+    .selectFrom('appt_tickets')
+    .select(['id', 'ticket_no', 'pool'])
+    .where('slot_id', '=', slot.id)
+    .where('booking_id', 'is', null)
+    .where('pool', 'in', pools)
+    .orderBy('ticket_no')
+    .limit(pools.length === 1 ? 1 : 50)
+    .execute();
+  // The window may take a platform ticket only once the cutoff has returned it (第十七条).
+  const ticket = candidates.find((t) => effectivePool(t.pool as Pool, now, visitDate) === pools[0]);
+  if (!ticket) return slotFull(pools[0] ?? 'appointment');
+
+  const createdAt = now.toISOString();
+  const inserted = await k
+    .insertInto('appt_bookings')
+    .values({
+      ticket_id: ticket.id,
+      slot_id: slot.id,
+      session_id: slot.session_id,
+      ticket_no: ticket.ticket_no,
+      person_id: person.id,
+      patient_doc_type: doc.value.type,
+      patient_doc_number: doc.value.number,
+      patient_phone: req.patient.phone,
+      booker_name: req.booker?.name ?? null,
+      booker_phone: req.booker?.phone ?? null,
+      channel: req.channel,
+      status: 'booked',
+      active: 1,
+      visit_date: visitDate,
+      period_start: slot.period_start,
+      period_end: slot.period_end,
+      institution_id: slot.institution_id,
+      department_id: slot.department_id,
+      idempotency_key: req.idempotencyKey ?? null,
+      created_by: `${actor.kind}:${actor.id ?? ''}`,
+      created_at: createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const bookingId = Number(inserted.id);
+  const claimed = await k.updateTable('appt_tickets').set({ booking_id: bookingId }).where('id', '=', ticket.id).where('booking_id', 'is', null).executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) throw new Error('ticket was claimed concurrently');
+
+  const r = await receipt(k, bookingId);
+  await appendAudit(k, clock, actor, { action: 'booking.create', entityType: 'appt_booking', entityId: bookingId, detail: { slotId: slot.id, ticketNo: ticket.ticket_no, channel: req.channel, personId: person.id } });
+  // 第十八条 confirmation; 第十九条 the institution sees the booking at once (same commit).
+  await enqueueMessage(k, clock, { personId: person.id, phone: req.booker?.phone ?? req.patient.phone, locale: person.locale }, bookingConfirmed, {
+    institution: r.institution,
+    department: r.department,
+    title: r.title,
+    visitDate: r.visitDate,
+    period: r.period,
+    ticketNo: r.ticketNo,
+  });
+  return allow(r);
+}
+
+export async function receipt(k: Kysely<AppointmentDb>, bookingId: number): Promise<BookingReceipt> {
+  const b = await k
+    .selectFrom('appt_bookings as b')
+    .innerJoin('appt_sessions as se', 'se.id', 'b.session_id')
+    .innerJoin('appt_institutions as i', 'i.id', 'b.institution_id')
+    .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
+    .innerJoin('appt_departments as d', 'd.id', 'b.department_id')
+    .select(['b.id', 'b.person_id', 'b.ticket_no', 'b.visit_date', 'b.period_start', 'b.period_end', 'b.channel', 'b.status', 'o.name as institution', 'd.name as department', 'se.title'])
+    .where('b.id', '=', bookingId)
+    .executeTakeFirstOrThrow();
+  return {
+    bookingId: Number(b.id),
+    personId: Number(b.person_id),
+    ticketNo: Number(b.ticket_no),
+    visitDate: b.visit_date,
+    period: `${b.period_start}–${b.period_end}`,
+    institution: b.institution,
+    department: b.department,
+    title: b.title,
+    channel: b.channel,
+    status: b.status,
+    cancelBefore: `${b.visit_date}T00:00:00+08:00`,
+    replayed: false,
+  };
+}

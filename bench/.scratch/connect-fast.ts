@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect } from 'kysely';
+import { FastSqliteDialect } from './fast-sqlite.ts';
+import pg from 'pg';
+import type { PlatformTables } from '../../src/platform/db/schema.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** The platform's handle on storage. Services extend the table map with their own tables. */
+export interface Db<T = PlatformTables> {
+  readonly kysely: Kysely<T>;
+  readonly engine: Engine;
+  /** Human-readable location, never containing a password. */
+  readonly where: string;
+  /** PostgreSQL schema holding the tables (the search_path); undefined on SQLite. */
+  readonly schema?: string;
+  /** Present on SQLite: used for online backup. */
+  readonly sqlite?: SqliteDatabase.Database;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… selects PostgreSQL; anything else is ignored. */
+  databaseUrl?: string | undefined;
+  /** Folder for the embedded SQLite file (default ./data). */
+  dataDir?: string | undefined;
+  /** Explicit SQLite file (':memory:' allowed); overrides dataDir. */
+  sqliteFile?: string | undefined;
+  /** PostgreSQL pool size per process. */
+  poolSize?: number | undefined;
+  /** PostgreSQL search_path, used by tests to isolate a schema. */
+  searchPath?: string | undefined;
+}
+
+export function openDatabase<T = PlatformTables>(options: DbOptions = {}): Db<T> {
+  const url = options.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) return openPostgres<T>(url, options);
+  const file = options.sqliteFile ?? path.join(options.dataDir ?? 'data', 'yiwang.sqlite');
+  return openSqlite<T>(file);
+}
+
+export function openSqlite<T>(file: string): Db<T> {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  // WAL lets readers and the online backup run while one writer commits; busy_timeout covers
+  // other processes (CLI while the server runs) holding the write lock briefly.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const kysely = new Kysely<T>({ dialect: new FastSqliteDialect(sqlite) });
+  if (process.env.YIWANG_DEBUG_REDIRECT) console.log('connect-fast in use');
+  return {
+    kysely,
+    engine: 'sqlite',
+    where: file,
+    sqlite,
+    close: () => kysely.destroy(),
+  };
+}
+
+export function openPostgres<T>(url: string, options: DbOptions = {}): Db<T> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  });
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const kysely = new Kysely<T>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kysely,
+    engine: 'postgres',
+    schema: options.searchPath ?? 'public',
+    where: redactUrl(url) + (options.searchPath ? ` (schema ${options.searchPath})` : ''),
+    close: () => kysely.destroy(),
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}

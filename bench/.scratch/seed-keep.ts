@@ -1,0 +1,11 @@
+import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { openDatabase } from '../../src/platform/db/connect.ts';
+import type { PlatformTables } from '../../src/platform/db/schema.ts';
+import { seedBench } from '../booking-seed.ts';
+const dir = process.argv[2]!;
+rmSync(dir, { recursive: true, force: true });
+mkdirSync(dir, { recursive: true });
+const db = openDatabase<PlatformTables>({ dataDir: dir });
+const r = await seedBench(db, console.log);
+await db.close();
+writeFileSync(`${dir}/plan.json`, JSON.stringify(r.plan));
