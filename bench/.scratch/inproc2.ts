@@ -28,7 +28,7 @@ const times = new Map<string, [number, number]>();
 if (process.env.TIMING) {
   const s = db.sqlite!; const prev = s.prepare.bind(s); const seen = new WeakSet();
   (s as any).prepare = (q: string) => { const st = prev(q); if (seen.has(st)) return st; seen.add(st);
-    for (const fn of ['all', 'run']) { const f = (st as any)[fn].bind(st); (st as any)[fn] = (...a: unknown[]) => { const t = performance.now(); try { return f(...a); } finally { const e = times.get(q.slice(0, 100)) ?? [0, 0]; e[0] += performance.now() - t; e[1]++; times.set(q.slice(0, 100), e); } }; }
+    for (const fn of ['all', 'run']) { const f = (st as any)[fn].bind(st); (st as any)[fn] = (...a: unknown[]) => { const t = process.cpuUsage(); try { return f(...a); } finally { const u = process.cpuUsage(t); const e = times.get(q.slice(0, 100)) ?? [0, 0]; e[0] += (u.user + u.system) / 1000; e[1]++; times.set(q.slice(0, 100), e); } }; }
     return st; };
 }
 const clock = offsetClock(new Date(benchNow));

@@ -120,3 +120,28 @@ describe('cross-engine restore', () => {
     }
   });
 });
+
+describe('a corrupt backup', () => {
+  it('is refused with a clear error, and nothing is restored', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(path.join(tmpdir(), 'yiwang-bad-'));
+    const source = await openTestDatabase<PlatformTables>('sqlite', platformMigrations);
+    const target = await openTestDatabase<PlatformTables>('sqlite', platformMigrations);
+    try {
+      await writeActivity(source, 300, 'C');
+      const file = path.join(dir, 'good.jsonl.gz');
+      await backupDatabase(source.db, file);
+      const bytes = readFileSync(file);
+      const middle = Math.floor(bytes.length / 2);
+      bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
+      writeFileSync(file, bytes);
+      await expect(restoreDatabase(target.db, file)).rejects.toThrow(/corrupt|not valid JSON|truncated/);
+      const persons = await target.db.kysely.selectFrom('persons').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      expect(Number(persons.n)).toBe(0);
+    } finally {
+      await source.cleanup();
+      await target.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

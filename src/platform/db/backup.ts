@@ -152,7 +152,19 @@ interface BackupHeader {
 
 /** Read a backup: the header, a callback per batch of rows, and the trailer. */
 async function readBackup(file: string, onRows: (table: string, rows: Row[], header: BackupHeader) => Promise<void>): Promise<{ header: BackupHeader; trailer: BackupTrailer }> {
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
+  // readline does not pass on its input's errors: catch a corrupt or unreadable file here, end the
+  // lines, and fail after the loop instead of crashing the process.
+  let failure: Error | undefined;
+  const source = createReadStream(file);
+  const gunzip = createGunzip();
+  const fail = (e: Error) => {
+    failure ??= e;
+    gunzip.destroy();
+  };
+  source.on('error', fail);
+  gunzip.on('error', fail);
+  const lines = createInterface({ input: source.pipe(gunzip), crlfDelay: Infinity });
+  lines.on('error', fail);
   let header: BackupHeader | undefined;
   let trailer: BackupTrailer | undefined;
   let batch: Row[] = [];
@@ -161,24 +173,35 @@ async function readBackup(file: string, onRows: (table: string, rows: Row[], hea
     if (batch.length && header) await onRows(batchTable, batch, header);
     batch = [];
   };
-  for await (const line of lines) {
-    if (!line) continue;
-    const obj = JSON.parse(line) as Record<string, unknown>;
-    if (!header) {
-      if (obj.format !== backupFormat) throw new Error(`not a Yiwang backup (format ${String(obj.format)})`);
-      header = obj as unknown as BackupHeader;
-    } else if (obj.trailer) {
-      await flush();
-      trailer = obj.trailer as BackupTrailer;
-    } else {
-      const t = String(obj.t);
-      if (t !== batchTable || batch.length >= 500) {
-        await flush();
-        batchTable = t;
+  try {
+    for await (const line of lines) {
+      if (!line) continue;
+      let obj: Record<string, unknown>;
+      try {
+        obj = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        fail(new Error('a line is not valid JSON'));
+        break;
       }
-      batch.push(obj.r as Row);
+      if (!header) {
+        if (obj.format !== backupFormat) throw new Error(`not a Yiwang backup (format ${String(obj.format)})`);
+        header = obj as unknown as BackupHeader;
+      } else if (obj.trailer) {
+        await flush();
+        trailer = obj.trailer as BackupTrailer;
+      } else {
+        const t = String(obj.t);
+        if (t !== batchTable || batch.length >= 500) {
+          await flush();
+          batchTable = t;
+        }
+        batch.push(obj.r as Row);
+      }
     }
+  } catch (e) {
+    fail(e instanceof Error ? e : new Error(String(e)));
   }
+  if (failure) throw new Error(`backup file is unreadable or corrupt: ${failure.message}`);
   if (!header || !trailer) throw new Error('backup file is truncated (no header or trailer)');
   return { header, trailer };
 }

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { PlatformDeps } from '../../platform/http/server.ts';
+import { registerNavItem } from '../../platform/web/layout.ts';
 import { enrollmentDeps } from './http/context.ts';
 import { registerPublicApi } from './http/api-public.ts';
 import { registerParentApi } from './http/api-parent.ts';
@@ -18,6 +19,7 @@ export { seedEnrollmentSchools, seedEnrollmentReviewers } from './seed.ts';
 export { verifyPublishedDraw, type PublishedDraw } from './lottery/published.ts';
 
 export function registerEnrollmentService(app: FastifyInstance, deps: PlatformDeps): void {
+  registerNavItem({ href: '/enrollment', zh: '义务教育入学', en: 'School enrollment' });
   const d = enrollmentDeps(deps);
   registerPublicApi(app, d);
   registerParentApi(app, d);

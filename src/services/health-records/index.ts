@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { PlatformDeps } from '../../platform/http/server.ts';
+import { registerNavItem } from '../../platform/web/layout.ts';
 import { registerUploadRoutes } from './routes-upload.ts';
 import { registerRecordRoutes } from './routes-records.ts';
 import { registerGovernanceRoutes } from './routes-governance.ts';
@@ -21,6 +22,8 @@ export { seedHealthRecordsDemo } from './seed.ts';
 export type { HealthRecordsTables } from './schema.ts';
 
 export function registerHealthRecordsService(app: FastifyInstance, deps: PlatformDeps): void {
+  registerNavItem({ href: '/health-records', zh: '我的健康档案', en: 'My health record', roles: ['resident'] });
+  registerNavItem({ href: '/health-records/admin', zh: '健康档案管理', en: 'Health records admin', roles: ['platform_operator', 'department_reviewer', 'institution_admin'] });
   registerHealthRecordStatuses();
   app.addSchema(errorSchema);
   registerUploadRoutes(app, deps);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext } from '../../../platform/http/server.ts';
 import { actorOf } from '../../../platform/http/auth.ts';
@@ -12,6 +13,7 @@ import { documentTypeLabels, type DocumentType } from '../../../platform/identit
 import { bookingHorizonDays } from '../rules/booking.ts';
 import { availability, summariseByTitle } from '../store/availability.ts';
 import { bookTicket } from '../store/book-ticket.ts';
+import { bookWithoutTrace } from '../store/book-atomically.ts';
 import { cancelBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
@@ -93,7 +95,7 @@ ${summaryList([
   { key: en ? 'ID document' : '证件', value: `${pick(ctx.locale, documentTypeLabels[me.docType as DocumentType] ?? { zh: me.docType, en: me.docType })} ${maskDocumentNumber(me.docNumber)}` },
 ])}
 <p>${en ? 'Bring this ID document: check-in needs the document you booked with (第二十六条). Cancel by midnight before the visit (第二十五条).' : '请携带该证件在就诊时段取号（第二十六条）；如需取消，请在就诊前一日内取消（第二十五条）。'}</p>
-<form method="post" action="/appointments/book/${slotId}">${button(en ? 'Confirm booking' : '确认预约')}</form>`;
+<form method="post" action="/appointments/book/${slotId}"><input type="hidden" name="key" value="${randomUUID()}">${button(en ? 'Confirm booking' : '确认预约')}</form>`;
     return html200(reply, page(ctx, { title: en ? 'Check your booking' : '核对预约信息', body, back: { href: '/appointments', label: en ? 'Back' : '返回' } }), errors.length ? 422 : 200);
   };
 
@@ -103,7 +105,9 @@ ${summaryList([
     if (!req.viewer || req.viewer.personId === null || req.viewer.role !== 'resident') return reply.redirect('/sign-in', 303);
     const me = await findPersonById(deps.db.kysely, req.viewer.personId);
     if (!me) return reply.redirect('/sign-in', 303);
-    const d = await deps.committer.run((trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: Number(req.params.slot), channel: 'web', patient: { docType: me.docType, docNumber: me.docNumber, name: me.name, phone: me.phone } }));
+    // The form's one-time key makes a double submit a replay, never a duplicate booking (第三十二条).
+    const key = typeof (req.body as Record<string, unknown> | undefined)?.key === 'string' ? String((req.body as Record<string, unknown>).key).slice(0, 100) : undefined;
+    const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: Number(req.params.slot), channel: 'web', patient: { docType: me.docType, docNumber: me.docNumber, name: me.name, phone: me.phone }, idempotencyKey: key }));
     const locale = pageContext(req, deps.clock).locale;
     if (!d.allowed) return confirmPage(req, reply, Number(req.params.slot), d.reasons.map((r) => ({ field: 'main', message: pick(locale, r.message), citation: r.citation })));
     return reply.redirect(`/appointments/mine?booked=${d.value.bookingId}`, 303);

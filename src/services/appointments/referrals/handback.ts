@@ -100,6 +100,15 @@ export type DeliveryOutcome = 'delivered' | 'already_delivered' | 'not_supported
  * redeliverHandBacks retries them; the stable `reference` lets the receiver drop a repeat.
  */
 export async function deliverHandBack(db: Db<AppointmentDb>, clock: Clock, port: HealthRecordsPort | undefined, referralId: number): Promise<DeliveryOutcome> {
+  try {
+    return await attemptDelivery(db, clock, port, referralId);
+  } catch {
+    // The hand-back itself is committed; an error while recording the attempt leaves it undelivered for redelivery.
+    return 'failed';
+  }
+}
+
+async function attemptDelivery(db: Db<AppointmentDb>, clock: Clock, port: HealthRecordsPort | undefined, referralId: number): Promise<DeliveryOutcome> {
   const r = await db.kysely.selectFrom('appt_referrals').selectAll().where('id', '=', referralId).where('direction', '=', 'down').executeTakeFirst();
   if (!r) return 'failed';
   if (r.delivered_at) return 'already_delivered';

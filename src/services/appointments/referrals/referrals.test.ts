@@ -4,7 +4,8 @@ import { testEngines } from '../../../platform/db/test-databases.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { verifyAuditChain } from '../../../platform/audit/verify.ts';
 import { addDays, type CivilDate } from '../../../platform/time/civil.ts';
-import { openReferralWorld, worldNow, type Account, type ReferralWorld, type TestPerson } from './world.test-support.ts';
+import { accounts, openReferralWorld, worldNow, type Account, type ReferralWorld, type TestPerson } from './world.test-support.ts';
+import { initialCriteria } from './criteria.ts';
 import type { OfferRow } from './upward.ts';
 
 /** The refusal's code and article, from the platform's error body. */
@@ -388,6 +389,125 @@ describe.each(testEngines)('community referrals on %s (西卫〔2019〕5号 第�
       for (const [account, status] of [['other_admin', 404], ['station_doctor', 404], ['resident', 404], ['auditor', 403], ['anonymous', 401], ['platform_operator', 200], ['unauthorised_family_doctor', 200]] as const) {
         expect((await w.inject(account, { method: 'GET', url: `/api/fhir/ServiceRequest/${referralId}` })).statusCode, `${account} ServiceRequest`).toBe(status);
         expect((await w.inject(account, { method: 'GET', url: `/api/fhir/Appointment/${bookingId}` })).statusCode, `${account} Appointment`).toBe(status);
+      }
+    });
+  });
+  describe('authorisation table: every endpoint of referrals, in-clinic booking, supervision and FHIR against every account', () => {
+    type Outcome = { status: number; code?: string };
+    interface Row {
+      endpoint: string;
+      request(account: Account): Promise<import('fastify').InjectOptions>;
+      may: Partial<Record<Account, Outcome>>;
+    }
+    const ok = { status: 200 };
+    const all: Account[] = [...accounts, 'anonymous'];
+    const everyone = Object.fromEntries(all.map((a) => [a, ok])) as Record<Account, Outcome>;
+    const familyDoctors = { family_doctor: ok, unauthorised_family_doctor: ok, station_doctor: ok };
+    const concerned = { family_doctor: ok, unauthorised_family_doctor: ok, station_doctor: { status: 404 }, doctor: ok, institution_admin: ok, other_admin: { status: 404 }, platform_operator: ok, resident: { status: 404 } };
+    const seen: TestPerson[] = [];
+    const fresh = async (account: Account, allowed: readonly Account[]) => {
+      if (!allowed.includes(account)) return firstReferral.referralId;
+      const p = await w.eligiblePerson();
+      seen.push(p);
+      const within = (await offer()).find((o) => o.withinThreeDays);
+      const res = await refer('family_doctor', p, within!.slotId);
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { referralId: number }).referralId;
+    };
+    let criterionSerial = 0;
+    const rows: Row[] = [
+      { endpoint: 'GET /api/referrals/offer', request: async () => ({ method: 'GET', url: `/api/referrals/offer?institutionId=${w.institutionId}&departmentId=${w.departmentId}` }), may: familyDoctors },
+      {
+        endpoint: 'POST /api/referrals',
+        request: async () => {
+          const p = await w.eligiblePerson();
+          seen.push(p);
+          const within = (await offer()).find((o) => o.withinThreeDays);
+          return { method: 'POST', url: '/api/referrals', payload: { patient: { docType: p.docType, docNumber: p.docNumber }, slotId: within!.slotId, criterionCode: 'CVD', diseaseInfo: '短暂性脑缺血发作' } };
+        },
+        may: { family_doctor: { status: 201 }, station_doctor: { status: 201 }, unauthorised_family_doctor: { status: 403, code: 'referral_not_authorised' } },
+      },
+      { endpoint: 'GET /api/referrals', request: async () => ({ method: 'GET', url: '/api/referrals' }), may: { ...familyDoctors, doctor: ok, institution_admin: ok, other_admin: ok, platform_operator: ok, resident: ok } },
+      { endpoint: 'GET /api/referrals/{id}', request: async () => ({ method: 'GET', url: `/api/referrals/${firstReferral.referralId}` }), may: concerned },
+      {
+        endpoint: 'POST /api/referrals/{id}/accept',
+        request: async (a) => ({ method: 'POST', url: `/api/referrals/${await fresh(a, ['institution_admin', 'doctor'])}/accept` }),
+        may: { institution_admin: ok, doctor: ok, other_admin: { status: 403, code: 'not_referral_handler' } },
+      },
+      {
+        endpoint: 'POST /api/referrals/{id}/check-in',
+        request: async () => ({ method: 'POST', url: `/api/referrals/${firstReferral.referralId}/check-in`, payload: { docType: firstReferral.person.docType, docNumber: firstReferral.person.docNumber } }),
+        may: { institution_admin: { status: 422, code: 'not_in_period' }, doctor: { status: 422, code: 'not_in_period' }, other_admin: { status: 403, code: 'not_referral_handler' } },
+      },
+      {
+        endpoint: 'POST /api/referrals/{id}/hand-back',
+        request: async () => ({ method: 'POST', url: `/api/referrals/${firstReferral.referralId}/hand-back`, payload: { diagnosis: '诊断', treatment: '治疗', plan: '方案' } }),
+        may: { institution_admin: { status: 409, code: 'referral_not_seen' }, doctor: { status: 409, code: 'referral_not_seen' }, other_admin: { status: 403, code: 'not_referral_handler' } },
+      },
+      {
+        endpoint: 'POST /api/referrals/{id}/acknowledge',
+        request: async () => ({ method: 'POST', url: `/api/referrals/${Number((await w.k.selectFrom('appt_referrals').select('id').where('direction', '=', 'down').where('status', '=', 'acknowledged').executeTakeFirstOrThrow()).id)}/acknowledge` }),
+        may: { family_doctor: { status: 409, code: 'referral_not_open' }, unauthorised_family_doctor: { status: 409, code: 'referral_not_open' }, station_doctor: { status: 404, code: 'referral_not_found' } },
+      },
+      {
+        endpoint: 'POST /api/referrals/{id}/cancel',
+        request: async (a) => ({ method: 'POST', url: `/api/referrals/${await fresh(a, ['family_doctor', 'unauthorised_family_doctor'])}/cancel` }),
+        may: { family_doctor: ok, unauthorised_family_doctor: ok, station_doctor: { status: 404, code: 'referral_not_found' } },
+      },
+      { endpoint: 'POST /api/referrals/hand-backs/redeliver', request: async () => ({ method: 'POST', url: '/api/referrals/hand-backs/redeliver' }), may: { platform_operator: ok } },
+      { endpoint: 'GET /api/referrals/handlers', request: async () => ({ method: 'GET', url: '/api/referrals/handlers' }), may: { institution_admin: ok, other_admin: ok } },
+      {
+        endpoint: 'PUT /api/referrals/handlers/{id}',
+        request: async () => ({ method: 'PUT', url: `/api/referrals/handlers/${w.staffIds.doctor}`, payload: { active: true } }),
+        may: { institution_admin: ok, other_admin: { status: 404, code: 'staff_not_found' } },
+      },
+      { endpoint: 'GET /api/referrals/criteria', request: async () => ({ method: 'GET', url: '/api/referrals/criteria' }), may: everyone },
+      { endpoint: 'POST /api/referrals/criteria', request: async () => ({ method: 'POST', url: '/api/referrals/criteria', payload: { code: `T${criterionSerial++}`, nameZh: '测试', nameEn: 'Test', criteria: '测试标准' } }), may: { platform_operator: { status: 201 } } },
+      { endpoint: 'PUT /api/referrals/criteria/{code}', request: async () => ({ method: 'PUT', url: '/api/referrals/criteria/HTN', payload: { criteria: initialCriteria[0]!.criteria } }), may: { platform_operator: ok } },
+      { endpoint: 'GET /api/referrals/stations', request: async () => ({ method: 'GET', url: '/api/referrals/stations' }), may: { ...familyDoctors, institution_admin: ok, other_admin: ok, platform_operator: ok } },
+      { endpoint: 'PUT /api/referrals/stations/{id}', request: async () => ({ method: 'PUT', url: `/api/referrals/stations/${w.stationOrgId}`, payload: { centreOrganisationId: w.centreOrgId } }), may: { platform_operator: ok } },
+      { endpoint: 'GET /api/clinic/options', request: async () => ({ method: 'GET', url: '/api/clinic/options?kind=follow_up' }), may: { doctor: ok } },
+      {
+        endpoint: 'POST /api/clinic/bookings',
+        request: async () => {
+          const p = await w.person();
+          seen.push(p);
+          const slot = await w.k.selectFrom('appt_slots as sl').innerJoin('appt_sessions as se', 'se.id', 'sl.session_id').select('sl.id').where('se.doctor_id', '=', w.treatingDoctorId).where('sl.visit_date', '=', tomorrow).orderBy('sl.period_start', 'desc').executeTakeFirstOrThrow();
+          return { method: 'POST', url: '/api/clinic/bookings', payload: { kind: 'follow_up', slotId: Number(slot.id), patient: { docType: p.docType, docNumber: p.docNumber, name: p.name, phone: p.phone } } };
+        },
+        may: { doctor: { status: 201 } },
+      },
+      { endpoint: 'GET /api/supervision/appointments', request: async () => ({ method: 'GET', url: '/api/supervision/appointments' }), may: { platform_operator: ok } },
+      { endpoint: 'GET /api/disclosure/appointments', request: async () => ({ method: 'GET', url: '/api/disclosure/appointments' }), may: everyone },
+      { endpoint: 'GET /api/fhir/Slot', request: async () => ({ method: 'GET', url: `/api/fhir/Slot?start=${tomorrow}` }), may: { ...familyDoctors, doctor: ok, institution_admin: ok, other_admin: ok, platform_operator: ok } },
+      { endpoint: 'GET /api/fhir/Appointment/{id}', request: async () => ({ method: 'GET', url: `/api/fhir/Appointment/${firstReferral.bookingId}` }), may: concerned },
+      { endpoint: 'GET /api/fhir/ServiceRequest/{id}', request: async () => ({ method: 'GET', url: `/api/fhir/ServiceRequest/${firstReferral.referralId}` }), may: concerned },
+      { endpoint: 'GET /api/fhir/Task/{id}', request: async () => ({ method: 'GET', url: `/api/fhir/Task/${firstReferral.referralId}` }), may: concerned },
+    ];
+
+    it('covers every endpoint', () => {
+      const paths = (w.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths;
+      const served = Object.entries(paths)
+        .filter(([p]) => /^\/api\/(referrals|clinic|supervision|disclosure|fhir)\b/.test(p))
+        .flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`))
+        .sort();
+      expect(rows.map((r) => r.endpoint).sort()).toEqual(served);
+    });
+
+    it('answers each account as the table says; a denial writes nothing; no full ID number or doctor name leaks', async () => {
+      const doctorNames = (await w.k.selectFrom('appt_doctors').select('name').execute()).map((d) => d.name);
+      for (const row of rows) {
+        for (const account of all) {
+          const want = row.may[account] ?? (account === 'anonymous' ? { status: 401, code: 'unauthenticated' } : { status: 403, code: 'forbidden' });
+          const req = await row.request(account);
+          const before = await w.rowCounts();
+          const res = await w.inject(account, req);
+          expect(res.statusCode, `${row.endpoint} as ${account}: ${res.body}`).toBe(want.status);
+          if (want.code) expect(refusal(res).code, `${row.endpoint} as ${account}`).toBe(want.code);
+          if (want.status === 401 || want.status === 403) expect(await w.rowCounts(), `${row.endpoint} as ${account} wrote`).toEqual(before);
+          for (const p of seen) expect(res.body.includes(p.docNumber), `${row.endpoint} as ${account} shows an ID number`).toBe(false);
+          for (const n of doctorNames) expect(res.body.includes(n), `${row.endpoint} as ${account} names a doctor`).toBe(false);
+        }
       }
     });
   });

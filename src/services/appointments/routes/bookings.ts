@@ -6,7 +6,7 @@ import { documentTypes } from '../../../platform/identity/documents.ts';
 import { findPersonById } from '../../../platform/identity/persons.ts';
 import { maskDocumentNumber, maskPhone } from '../../../platform/identity/masking.ts';
 import { reason } from '../../../platform/law/decision.ts';
-import { civilDateOf } from '../../../platform/time/civil.ts';
+import { civilDateOf, parseCivilDate } from '../../../platform/time/civil.ts';
 import type { AppointmentDb } from '../schema.ts';
 import { art } from '../rules/citations.ts';
 import type { Channel } from '../rules/booking.ts';
@@ -15,6 +15,7 @@ import { cancelBooking, checkInBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
 import { bookingThrottle } from './anti-scalping.ts';
+import { bookWithoutTrace } from '../store/book-atomically.ts';
 
 const patientSchema = {
   type: 'object',
@@ -92,14 +93,14 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
         const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin', 'doctor']);
         if (!staff) return reply;
         const slot = await deps.k.selectFrom('appt_slots as sl').innerJoin('appt_sessions as se', 'se.id', 'sl.session_id').select('se.institution_id').where('sl.id', '=', body.slotId).executeTakeFirst();
-        if (slot && Number(slot.institution_id) !== staff.institutionId && body.channel !== 'clinic') {
+        if (slot && Number(slot.institution_id) !== staff.institutionId) {
           return sendRefusal(req, reply, [reason('forbidden', '只能为本机构的号源办理现场预约', 'On-site booking is for your own institution’s tickets')]);
         }
       }
       const over = await throttle.check(body.patient.docType, body.patient.docNumber, body.patient.phone);
       if (over) return sendRefusal(req, reply, [over]);
       const key = req.headers['idempotency-key'];
-      const d = await deps.committer.run((trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: body.slotId, channel: body.channel, patient: body.patient, booker, idempotencyKey: key }));
+      const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: body.slotId, channel: body.channel, patient: body.patient, booker, idempotencyKey: key }));
       if (!d.allowed) return sendRefusal(req, reply, d.reasons);
       return reply.code(d.value.replayed ? 200 : 201).send(d.value);
     },
@@ -183,7 +184,14 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
     async (req, reply) => {
       const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin', 'doctor']);
       if (!staff) return reply;
-      const date = req.query.date ?? civilDateOf(deps.clock.now());
+      let date: string = civilDateOf(deps.clock.now());
+      if (req.query.date !== undefined) {
+        try {
+          date = parseCivilDate(req.query.date);
+        } catch {
+          return sendRefusal(req, reply, [reason('invalid_request', '日期无效', 'Invalid date')]);
+        }
+      }
       const rows = await (deps.k as Kysely<AppointmentDb>)
         .selectFrom('appt_bookings as b')
         .innerJoin('persons as p', 'p.id', 'b.person_id')

@@ -59,6 +59,9 @@ export async function requireInstitutionStaff(
   return { viewer, institutionId: own };
 }
 
+/** Ids are 32-bit integers on both engines; larger numbers are bad input, not a server error. */
+export const intId = { type: 'integer', minimum: 1, maximum: 2_147_483_647 } as const;
+
 export const idParam = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[1-9]\\d{0,8}$' } } } as const;
 export const civilDateSchema = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 export const hhmm = { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } as const;

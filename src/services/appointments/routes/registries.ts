@@ -10,7 +10,7 @@ import { institutionLevels } from '../rules/schedule.ts';
 import { doctorTitles } from '../rules/stops.ts';
 import { upsertRegistryRow } from '../store/registries.ts';
 import { toCsv } from '../../../platform/web/csv.ts';
-import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
+import { idParam, intId, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
 
 const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const reqStr = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
@@ -26,7 +26,7 @@ const registries = {
   doctors: {
     table: 'appt_doctors',
     required: ['departmentId', 'name', 'staffNumber', 'licenceNumber', 'phone', 'title'],
-    properties: { departmentId: { type: 'integer', minimum: 1 }, name: reqStr(40), staffNumber: reqStr(20), licenceNumber: reqStr(30), phone: { type: 'string', pattern: '^1\\d{10}$' }, specialty: str(200), title: { type: 'string', enum: [...doctorTitles] }, introduction: str(2000) },
+    properties: { departmentId: intId, name: reqStr(40), staffNumber: reqStr(20), licenceNumber: reqStr(30), phone: { type: 'string', pattern: '^1\\d{10}$' }, specialty: str(200), title: { type: 'string', enum: [...doctorTitles] }, introduction: str(2000) },
     columns: { departmentId: 'department_id', name: 'name', staffNumber: 'staff_number', licenceNumber: 'licence_number', phone: 'phone', specialty: 'specialty', title: 'title', introduction: 'introduction' },
   },
   resources: {

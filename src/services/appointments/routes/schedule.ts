@@ -9,7 +9,7 @@ import { bookingHorizonDays, type Pool } from '../rules/booking.ts';
 import { publishSession, withdrawSession } from '../store/schedule.ts';
 import { previewStop, stopSession } from '../store/stops.ts';
 import { availability, summariseByTitle } from '../store/availability.ts';
-import { civilDateSchema, hhmm, idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
+import { civilDateSchema, hhmm, idParam, intId, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
 
 function safeDate(s: string | undefined, fallback: CivilDate): CivilDate | null {
   if (s === undefined) return fallback;
@@ -33,9 +33,9 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppointmentsD
           additionalProperties: false,
           required: ['departmentId', 'visitDate', 'slots'],
           properties: {
-            departmentId: { type: 'integer', minimum: 1 },
-            doctorId: { type: 'integer', minimum: 1 },
-            resourceId: { type: 'integer', minimum: 1 },
+            departmentId: intId,
+            doctorId: intId,
+            resourceId: intId,
             visitDate: civilDateSchema,
             slots: {
               type: 'array',
@@ -128,7 +128,12 @@ export function registerScheduleRoutes(app: FastifyInstance, deps: AppointmentsD
       const to = safeDate(req.query.to, addDays(today, bookingHorizonDays));
       if (!from || !to) return sendRefusal(req, reply, [reason('invalid_request', '日期无效', 'Invalid date')]);
       const pool = req.query.pool ?? 'appointment';
-      if (pool === 'referral' && !requireRole(req, reply, ['family_doctor'])) return reply;
+      if (pool === 'referral') {
+        const v = requireRole(req, reply, ['family_doctor']);
+        if (!v) return reply;
+        // 第二十一条 (一): the reserved pool is for doctors a 社区卫生服务中心 authorised to refer.
+        if (!v.referralAuthorised) return sendRefusal(req, reply, [reason('forbidden', '只有经授权的家庭医生可以查看转诊预留号源', 'Only authorised family doctors see the referral-reserved pool', art.channelDefinitions)]);
+      }
       const rows = await availability(deps.k, deps.clock, { institutionId: Number(req.query.institutionId), departmentId: Number(req.query.departmentId), from, to, pool });
       return { from, to, pool, slots: rows, byTitle: summariseByTitle(rows) };
     },

@@ -179,7 +179,7 @@ describe.each(testEngines)('enrollment on %s', (engine) => {
 
     it('files preference lists; zone and pairing rules hold', async () => {
       w.at('2019-05-10');
-      for (let i = 0; i < 30; i++) apps.push(ok(await submitApplication(w.t.db, w.clock, parent, middle(i % 2 ? 'yuetan' : 'xinjiekou', 'PS01'))).ref);
+      for (let i = 0; i < 14; i++) apps.push(ok(await submitApplication(w.t.db, w.clock, parent, middle(i % 2 ? 'yuetan' : 'xinjiekou', 'PS01'))).ref);
       const wide = ['MS01', 'MS02', 'MS03', 'MS04', 'MS05', 'MS06'].map((s) => program(`${s}/middle_district_wide_lottery`));
       for (const [i, ref] of apps.entries()) ok(await setChoices(w.t.db, w.clock, parent, ref, { route: 'middle_district_wide_lottery', programIds: [...wide.slice(i % 3), ...wide.slice(0, i % 3)] }));
       const zone = await setChoices(w.t.db, w.clock, parent, apps[1] as string, { route: 'middle_zone_lottery', programIds: [program('MS01/middle_zone_lottery')] });
@@ -197,7 +197,7 @@ describe.each(testEngines)('enrollment on %s', (engine) => {
       w.at('2019-05-15', '17:00');
       const d = ok(await commitDraw(w.t.db, w.clock, operator, { year: 2019, route: 'middle_district_wide_lottery', commitment: commitmentOf(secret), publicSource: { kind: 'drand', chain: 'quicknet', round: 1234567 } }));
       drawId = d.id;
-      expect(d).toMatchObject({ status: 'committed', rosterSize: 30, secret: null });
+      expect(d).toMatchObject({ status: 'committed', rosterSize: 14, secret: null });
       expect(codeOf(await setChoices(w.t.db, w.clock, parent, apps[0] as string, { route: 'middle_district_wide_lottery', programIds: [program('MS01/middle_district_wide_lottery')] }))).toBe('roster_frozen');
       expect(codeOf(await commitDraw(w.t.db, w.clock, operator, { year: 2019, route: 'middle_district_wide_lottery', commitment: commitmentOf(secret), publicSource: { kind: 'drand', chain: 'quicknet', round: 1 } }))).toBe('draw_exists');
     });
@@ -209,8 +209,8 @@ describe.each(testEngines)('enrollment on %s', (engine) => {
       const r = ok(await revealDraw(w.t.db, w.clock, operator, drawId, { secret, publicValue: drand }));
       expect(r.outcome.stability.stable).toBe(true);
       const numbers = (await rosterOf(k, drawId)).map((e) => e.number);
-      expect([...numbers].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
-      // 6 schools × 20 seats ≥ 30: everyone is placed, and the best number gets its first choice.
+      expect([...numbers].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+      // 6 schools × 20 seats ≥ 14: everyone is placed, and the best number gets its first choice.
       expect(r.outcome.children.every((c) => c.placedAt !== null)).toBe(true);
       expect(r.outcome.children.find((c) => c.lottery === 1)?.choiceRank).toBe(1);
     });
@@ -234,7 +234,7 @@ describe.each(testEngines)('enrollment on %s', (engine) => {
       expect(v?.steps.filter((s) => !s.ok)).toEqual([]);
       const file = await publishedDrawFile(k, drawId);
       if (!file) throw new Error('no file');
-      expect(file.assignment?.children).toHaveLength(30);
+      expect(file.assignment?.children).toHaveLength(14);
       // Moving one child to another school outside the lottery is detected.
       const moved = { ...file, assignment: { programs: file.assignment?.programs ?? [], children: (file.assignment?.children ?? []).map((c, i) => (i === 0 ? { ...c, placedAt: file.assignment?.programs.find((p) => p.id !== c.placedAt)?.id ?? null } : c)) } };
       expect(verifyPublishedDraw(moved).ok).toBe(false);
@@ -282,17 +282,19 @@ describe.each(testEngines)('enrollment on %s', (engine) => {
     it('never exceeds the plan, even with two admissions racing for the last seat (四(二))', async () => {
       w.at('2019-05-12');
       const refs: string[] = [];
-      for (let i = 0; i < 42; i++) refs.push(ok(await submitApplication(w.t.db, w.clock, parent, middle('guanganmennei'))).ref);
+      for (let i = 0; i < 6; i++) refs.push(ok(await submitApplication(w.t.db, w.clock, parent, middle('guanganmennei'))).ref);
       const plan = program('MP01/middle_private');
+      const school = await k.selectFrom('enrollment_schools').select('id').where('code', '=', 'MP01').executeTakeFirstOrThrow();
+      await inTransaction(w.t.db, (trx) => upsertProgram(trx, w.clock, operator, { year: 2019, route: 'middle_private', schoolId: Number(school.id), block: '', capacity: 4 }));
       w.at('2019-06-05');
-      for (const ref of refs.slice(0, 39)) ok(await placeByPlan(w.t.db, w.clock, operator, ref, plan));
+      for (const ref of refs.slice(0, 3)) ok(await placeByPlan(w.t.db, w.clock, operator, ref, plan));
       const other = w.t.reopen();
-      const race = await Promise.all([placeByPlan(w.t.db, w.clock, operator, refs[39] as string, plan), placeByPlan(other, w.clock, operator, refs[40] as string, plan)]);
+      const race = await Promise.all([placeByPlan(w.t.db, w.clock, operator, refs[3] as string, plan), placeByPlan(other, w.clock, operator, refs[4] as string, plan)]);
       await other.close();
       expect(race.filter((r) => r.allowed)).toHaveLength(1);
       expect(race.find((r) => !r.allowed)).toMatchObject({ reasons: [{ code: 'plan_full', citation: { article: '四(二)' } }] });
       const n = await k.selectFrom('enrollment_placements').select((eb) => eb.fn.countAll().as('n')).where('program_id', '=', plan).executeTakeFirstOrThrow();
-      expect(Number(n.n)).toBe(40);
+      expect(Number(n.n)).toBe(4);
       expect(codeOf(await placeByPlan(w.t.db, w.clock, operator, refs[0] as string, program('MN01/middle_nine_year')))).toBe('window_closed');
       w.at('2019-05-14');
       expect(codeOf(await placeByPlan(w.t.db, w.clock, operator, refs[0] as string, program('MN01/middle_nine_year')))).toBe('already_placed');
