@@ -210,6 +210,20 @@ function cpuSeconds(pid: number): number {
 const serversCpu = (servers: Server[]) => servers.reduce((a, s) => a + cpuSeconds(s.child.pid!), 0);
 const load1 = () => os.loadavg()[0]!.toFixed(1);
 
+/** PostgreSQL's own count of committed and rolled-back transactions in the benchmark database. */
+async function pgTransactions(target: Target): Promise<{ commits: number; rollbacks: number } | undefined> {
+  if (!target.url) return undefined;
+  const c = new pg.Client({ connectionString: target.url });
+  await c.connect();
+  try {
+    await c.query('select pg_stat_force_next_flush()').catch(() => undefined);
+    const r = await c.query<{ c: string; r: string }>('select xact_commit as c, xact_rollback as r from pg_stat_database where datname = current_database()');
+    return { commits: Number(r.rows[0]?.c ?? 0), rollbacks: Number(r.rows[0]?.r ?? 0) };
+  } finally {
+    await c.end();
+  }
+}
+
 async function countBookings(target: Target): Promise<number> {
   const db = openDatabase<AppointmentDb>({ databaseUrl: target.url, dataDir: target.dataDir }) as Db<AppointmentDb>;
   try {
@@ -362,13 +376,13 @@ async function main(): Promise<void> {
     // Warm-ups by count (bounded in time), so V8 has optimised the hot paths before anything is measured.
     await load(tmp, servers, 'healthz-warmup', { mode: 'healthz', amount: 20_000, maxDurationS: 5 }, 60);
     const healthz = await load(tmp, servers, 'healthz', { mode: 'healthz', duration: healthzSeconds }, healthzSeconds + 60);
-    const healthzPerS = healthz.perSecond(ok2xx);
-    log(`ceiling  GET /healthz: ${Math.round(healthzPerS)}/s over ${healthz.durationS} s, p50 ${healthz.p(0.5)} ms, p99 ${healthz.p(0.99)} ms (${codesLine(healthz)})`);
+    log(`ceiling  GET /healthz: ${Math.round(healthz.perSecond(ok2xx))}/s over ${healthz.durationS} s, p50 ${healthz.p(0.5)} ms, p99 ${healthz.p(0.99)} ms (${codesLine(healthz)})`);
 
     const common = { planFile, run: runId };
     const warm = await load(tmp, servers, 'capacity-warmup', { ...common, mode: 'capacity', amount: 3_000, maxDurationS: 20, startK: capacityPersons - warmupPersons }, 60);
     log(`warm-up  bookings: ${warm.count((c) => c === 201)} in ${warm.durationS} s (${codesLine(warm)})`);
     const bookingsBefore = await countBookings(target);
+    const pgBefore = await pgTransactions(target);
     const toggleProfiler = () => profileDir && servers.forEach((sv) => process.kill(sv.child.pid!, 'SIGUSR2'));
     toggleProfiler();
     const cap = await load(tmp, servers, 'capacity', { ...common, mode: 'capacity', duration: capacitySeconds, startK: 0 }, capacitySeconds + 60);
@@ -377,18 +391,30 @@ async function main(): Promise<void> {
     const capTotal = cap.count(() => true);
     log(`capacity POST /api/appointments/bookings: ${Math.round(bookPerS)} bookings/s over ${cap.durationS} s, p50 ${cap.p(0.5)} ms, p99 ${cap.p(0.99)} ms, max ${cap.p(1)} ms (${codesLine(cap)})`);
     const committed = (await countBookings(target)) - bookingsBefore;
+    const pgAfter = await pgTransactions(target);
+    if (pgBefore && pgAfter) {
+      // Stats reach pg_stat_database within about a second; close enough for a rate.
+      log(`postgres ${pgAfter.commits - pgBefore.commits} commits, ${pgAfter.rollbacks - pgBefore.rollbacks} rollbacks (serialization failures retried) during the capacity phase`);
+    }
     const cpuPerBooking = (1e6 * cap.serverCpuS) / committed;
-    const cpuPerHealthz = (1e6 * healthz.serverCpuS) / healthz.count(() => true);
+    // The ceiling is measured again right after the capacity phase and the two are averaged, so
+    // that a change in the machine's load between phases does not tilt the ratio.
+    const healthz2 = await load(tmp, servers, 'healthz-again', { mode: 'healthz', duration: healthzSeconds }, healthzSeconds + 60);
+    log(`ceiling  GET /healthz again: ${Math.round(healthz2.perSecond(ok2xx))}/s over ${healthz2.durationS} s, p50 ${healthz2.p(0.5)} ms, p99 ${healthz2.p(0.99)} ms (${codesLine(healthz2)})`);
+    const healthzPerS = (healthz.perSecond(ok2xx) + healthz2.perSecond(ok2xx)) / 2;
+    const cpuPerHealthz = (1e6 * (healthz.serverCpuS + healthz2.serverCpuS)) / (healthz.count(() => true) + healthz2.count(() => true));
     log(
-      `cpu      ${committed} bookings committed in the capacity phase (incl. those in flight at its end): ${cpuPerBooking.toFixed(0)} µs server CPU each vs ${cpuPerHealthz.toFixed(0)} µs per /healthz → CPU ratio ${(cpuPerHealthz / cpuPerBooking).toFixed(2)} (what the ratio would be on an otherwise idle machine)`,
+      `cpu      ${committed} bookings committed in the capacity phase (incl. those in flight at its end): ${cpuPerBooking.toFixed(0)} µs server CPU each vs ${cpuPerHealthz.toFixed(0)} µs per /healthz → CPU ratio ${(cpuPerHealthz / cpuPerBooking).toFixed(2)} (the ratio a CPU-bound server reaches on an otherwise idle machine; app processes only, not PostgreSQL)`,
     );
     if (capTotal > capacityPersons - warmupPersons) log(`warning: the capacity phase used more patients (${capTotal}) than it has distinct ones (${capacityPersons - warmupPersons}); raise capacityPersons in bench/booking-plan.ts`);
     if (cap.count((c) => c !== 201) > 0) log(`warning: ${cap.count((c) => c !== 201)} capacity requests were not 201; see ${tmp}/server-*.log`);
 
-    const rush = skipRush ? undefined : await load(tmp, servers, 'rush', { ...common, mode: 'rush', amount: rushAttempts, startK: 0 }, 300);
+    // Bounded in count and time: it stops after rushAttempts attempts or 480 s, whichever comes first.
+    const rush = skipRush ? undefined : await load(tmp, servers, 'rush', { ...common, mode: 'rush', amount: rushAttempts, maxDurationS: 480, startK: 0 }, 540);
+    if (rush && rush.count(() => true) + rush.errors < rushAttempts) log(`warning: the rush stopped at its 480 s bound after ${rush.count(() => true)} of ${rushAttempts} attempts`);
     const rushSlots = seeded.plan.rushSlots.flat(3);
     if (rush) log(
-      `rush     ${rush.count(() => true)} attempts (${rushAttempts / rushAttemptsPerPerson} patients × ${rushAttemptsPerPerson} at once) at ${seeded.plan.rushTickets} tickets in ${rushSlots.length / rushSlotsPerSession} sessions: ${rush.durationS} s, p50 ${rush.p(0.5)} ms, p99 ${rush.p(0.99)} ms (${codesLine(rush)})`,
+      `rush     ${rush.count(() => true)} attempts (${rushAttempts / rushAttemptsPerPerson} patients × ${rushAttemptsPerPerson} at once, ${Math.round(rush.count(() => true) / rush.durationS)}/s) at ${seeded.plan.rushTickets} tickets in ${rushSlots.length / rushSlotsPerSession} sessions: ${rush.durationS} s, p50 ${rush.p(0.5)} ms, p99 ${rush.p(0.99)} ms (${codesLine(rush)})`,
     );
 
     for (const s of servers) await stopServer(s);

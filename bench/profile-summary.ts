@@ -30,9 +30,10 @@ function short(url: string): string {
   return u.startsWith('node:') ? u : path.basename(u);
 }
 
-function area(url: string): string {
+function area(url: string, functionName: string): string {
   const s = short(url);
-  if (s === '(native)') return '(native / GC / idle)';
+  // Native frames: better-sqlite3's Statement (prepare), run and all; writev (sockets); GC …
+  if (s === '(native)') return `native: ${functionName || '(anonymous)'}`;
   if (s.startsWith('node:')) return 'node core';
   if (s.startsWith('src/')) return s;
   const parts = s.split('/');
@@ -55,12 +56,14 @@ export function summariseProfiles(target: string, top = 25): string[] {
     const byArea = new Map<string, number>();
     for (const [id, us] of self) {
       const n = byId.get(id)!;
+      // The inspector's own dispatch (starting and stopping the profiler) is not the server's work.
+      if (n.callFrame.functionName === 'dispatch' && !n.callFrame.url) continue;
       total += us;
       const name = n.callFrame.functionName || '(anonymous)';
       if (name === '(idle)' || name === '(program)') idle += name === '(idle)' ? us : 0;
       const key = `${name}  ${short(n.callFrame.url)}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
       byFn.set(key, (byFn.get(key) ?? 0) + us);
-      const a = name === '(idle)' ? '(idle)' : name === '(garbage collector)' ? '(garbage collector)' : area(n.callFrame.url);
+      const a = name === '(idle)' ? '(idle)' : area(n.callFrame.url, name);
       byArea.set(a, (byArea.get(a) ?? 0) + us);
     }
     const busy = total - idle;

@@ -15,7 +15,7 @@ import { registerLawRoutes } from './platform/law/routes.ts';
 import { registerHomePage } from './home-page.ts';
 import { appointmentMigrations, registerAppointmentsService } from './services/appointments/index.ts';
 import { enrollmentMigrations, registerEnrollmentService } from './services/enrollment/index.ts';
-import { healthRecordsMigrations, registerHealthRecordsService } from './services/health-records/index.ts';
+import { healthRecordsDirectory, healthRecordsMigrations, registerHealthRecordsService } from './services/health-records/index.ts';
 import { casesMigration } from './platform/cases/index.ts';
 
 /** Every migration of the platform and its services, in apply order. */
@@ -54,7 +54,8 @@ export async function createApp(o: AppOptions): Promise<{ app: FastifyInstance; 
   registerMessageRoutes(app, deps);
   registerAuditRoutes(app, deps);
   registerLawRoutes(app, deps);
-  registerAppointmentsService(app, deps);
+  // Appointments asks health records (西卫〔2019〕5号 第二十二条) through a port; it never imports it.
+  registerAppointmentsService(app, deps, { healthRecords: healthRecordsDirectory(deps.db, { clock: deps.clock }) });
   registerHealthRecordsService(app, deps);
   registerEnrollmentService(app, deps);
   registerHomePage(app, deps);

@@ -48,6 +48,7 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerNavItem({ href: '/referrals/queue', zh: '转诊接诊', en: 'Incoming referrals', roles: ['institution_admin', 'doctor'] });
   registerNavItem({ href: '/appointments/clinic', zh: '诊间预约', en: 'In-clinic booking', roles: ['doctor'] });
   registerNavItem({ href: '/appointments/supervision', zh: '监管统计', en: 'Supervision', roles: ['platform_operator'] });
+  registerNavItem({ href: '/appointments/supervision/report', zh: '考核报告', en: 'Assessment report', roles: ['institution_admin'] });
   registerNavItem({ href: '/appointments/disclosure', zh: '预约公示', en: 'Disclosure' });
   registerReferralRoutes(app, rdeps);
   registerClinicRoutes(app, rdeps);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pageContext } from '../../../platform/http/server.ts';
 import { actorOf } from '../../../platform/http/auth.ts';
@@ -17,8 +18,8 @@ import { chronicCategoryLabels, isChronicCategory } from './criteria.ts';
 import { checkDiseaseInfo, checkHandBack, checkVisitWithinThreeDays } from './eligibility.ts';
 import { acceptReferral, acknowledgeHandBack, checkInAtReferralWindow, isNamedHandler } from './handling.ts';
 import { deliverHandBack, handBack } from './handback.ts';
-import { getReferral, listReferrals, type ReferralView } from './queries.ts';
-import { checkEligibility, referralOffer, type OfferRow } from './upward.ts';
+import { getReferral, listReferrals, matchesSearch, type ReferralView } from './queries.ts';
+import { checkEligibility, priorReferral, referralOffer, type OfferRow } from './upward.ts';
 import { inScope, referralScope, seesFullName, type ReferralDeps } from './context.ts';
 import { personByDocument, referUpward } from './routes.ts';
 import { errorFor, fieldErrors, formOf, hidden, lawLink, select, sendHtml, t, textArea, type Form } from './page-kit.ts';
@@ -32,10 +33,14 @@ const statusText: Record<string, { zh: string; en: string }> = {
   sent: { zh: '待社区确认', en: 'Awaiting the centre' },
   acknowledged: { zh: '社区已接收', en: 'Acknowledged' },
 };
+function searchForm(l: Locale, action: string, q: string): SafeHtml {
+  return html`<form method="get" action="${action}" class="inline" role="search">${textInput({ id: 'q', label: t(l, '按患者姓名或转诊单号查找', 'Find by patient name or slip number'), value: q })}${button(t(l, '查找', 'Search'))}</form>`;
+}
+
 const statusLabel = (locale: Locale, s: string) => pick(locale, statusText[s] ?? { zh: s, en: s });
 
 const patientFields = ['docType', 'docNumber', 'target', 'criterionCode', 'diseaseInfo'] as const;
-const allFields = [...patientFields, 'slotId', 'exceptionReason', 'step'] as const;
+const allFields = [...patientFields, 'slotId', 'exceptionReason', 'step', 'submission'] as const;
 
 /** Which form field a refusal is about, so the error summary links to it. */
 function referralField(code: string): string {
@@ -81,6 +86,12 @@ export function registerReferralPages(app: FastifyInstance, deps: ReferralDeps):
     return req.viewer;
   }
 
+  /** 第三十条: a list showing disease information is a read of health data. */
+  async function auditList(req: FastifyRequest, rows: readonly ReferralView[]): Promise<void> {
+    if (rows.length === 0) return;
+    await inTransaction(deps.adb, (trx) => appendAudit(trx, deps.clock, actorOf(req), { action: 'referral.list', entityType: 'appt_referral', entityId: 'list', purpose: 'referral', detail: { count: rows.length, ids: rows.slice(0, 50).map((r) => r.referralId) } }));
+  }
+
   async function hospitalOptions(): Promise<{ value: string; label: string; group: string }[]> {
     const rows = await deps.k
       .selectFrom('appt_departments as d')
@@ -101,18 +112,21 @@ export function registerReferralPages(app: FastifyInstance, deps: ReferralDeps):
 
   // ---- Family doctor: dashboard -------------------------------------------------------------
 
-  app.get<{ Querystring: { acknowledged?: string } }>('/referrals', { schema: { hide: true } }, async (req, reply) => {
+  app.get<{ Querystring: { acknowledged?: string; q?: string } }>('/referrals', { schema: { hide: true } }, async (req, reply) => {
     const viewer = await staffOnly(req, reply, ['family_doctor']);
     if (!viewer) return reply;
     const ctx = pageContext(req, deps.clock);
     const l = ctx.locale;
     const scope = await referralScope(deps, viewer);
     const orgs = scope.kind === 'community' ? scope.organisations : [];
-    const sent = await listReferrals(deps.k, { direction: 'up', fromOrganisations: orgs, limit: 100 }, { fullName: true });
-    const back = await listReferrals(deps.k, { direction: 'down', toOrganisations: orgs, limit: 100 }, { fullName: true });
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 40) : '';
+    const sent = (await listReferrals(deps.k, { direction: 'up', fromOrganisations: orgs, limit: 100 }, { fullName: true })).filter((r) => matchesSearch(r, q));
+    const back = (await listReferrals(deps.k, { direction: 'down', toOrganisations: orgs, limit: 100 }, { fullName: true })).filter((r) => matchesSearch(r, q));
+    await auditList(req, [...sent, ...back]);
     const body = html`${req.query.acknowledged ? html`<div class="notice" role="status">${t(l, '已确认接收转回患者。', 'Hand-back acknowledged.')}</div>` : ''}
 <p>${t(l, '家庭医生为签约居民预约上级医疗机构的社区转诊预留号源，原则上3日内就诊。', 'Family doctors book referral-reserved tickets for their contracted residents, in principle within 3 days.')} ${lawLink(referralArt.withinThreeDays)} · ${lawLink(referralArt.authority)} · ${lawLink(referralArt.eligibility)}</p>
 <p><a class="button" href="/referrals/new">${t(l, '开始转诊', 'Start a referral')}</a></p>
+${searchForm(l, '/referrals', q)}
 <h2>${t(l, '转回社区（待接收与已接收）', 'Patients handed back')}</h2>
 ${table(
   [t(l, '转诊单号', 'Slip'), t(l, '患者', 'Patient'), t(l, '转出医院', 'From'), t(l, '诊断', 'Diagnosis'), t(l, '后续方案', 'Plan'), t(l, '状态', 'Status'), ''],
@@ -214,7 +228,7 @@ ${summaryList([
 <p>${t(l, '提交后将占用一个转诊预留号，并向患者发送转诊短信；患者凭预约证件到“西城区预约转诊取号专用窗口”或自助机取号。', 'Submitting takes one referral-reserved ticket and texts the patient the slip; they take the ticket at the referral window or kiosk with the ID used.')} ${lawLink(referralArt.slip)} · ${lawLink(referralArt.referralWindow)}</p>
 <form method="post" action="/referrals/new" novalidate>
 <input type="hidden" name="step" value="confirm">
-${hidden(values, [...patientFields, 'slotId', 'exceptionReason'])}
+${hidden({ ...values, submission: values.submission || randomUUID() }, [...patientFields, 'slotId', 'exceptionReason', 'submission'])}
 ${button(t(l, '确认转诊', 'Confirm referral'))}
 </form>`;
     return sendHtml(reply, page(ctx, { title: t(l, '核对转诊信息', 'Check the referral'), body, back: { href: '/referrals/new', label: t(l, '重新开始', 'Start again') } }), errors.length ? 422 : 200);
@@ -251,6 +265,12 @@ ${button(t(l, '确认转诊', 'Confirm referral'))}
     const offer = await referralOffer(deps.k, deps.clock, instId!, deptId!);
     const basics = facts.basics as Record<string, unknown>;
     if (v.step === 'patient') return slotStep(req, reply, v, [], offer, facts.person.name, basics);
+    const key = /^[0-9a-f-]{36}$/.test(v.submission ?? '') ? v.submission : undefined;
+    if (v.step === 'confirm' && key) {
+      // A second click on "confirm": the first one's slip, not a second booking.
+      const prior = await priorReferral(deps.k, facts.person.id, key);
+      if (prior !== undefined) return reply.redirect(`/referrals/${prior}/slip?new=1`, 303);
+    }
 
     const slot = offer.find((o) => String(o.slotId) === v.slotId);
     if (!slot) return slotStep(req, reply, v, [{ field: 'slotId', message: t(l, '请选择一个转诊预留号源', 'Choose a referral ticket') }], offer, facts.person.name, basics);
@@ -266,6 +286,8 @@ ${button(t(l, '确认转诊', 'Confirm referral'))}
       criterionCode: criterion.code,
       diseaseInfo: v.diseaseInfo ?? '',
       exceptionReason: timing.value.withinThreeDays ? undefined : v.exceptionReason,
+      // One key per check-answers page: a double click on "confirm" returns the same referral.
+      idempotencyKey: key,
     });
     if (!d.allowed) return slotStep(req, reply, v, fieldErrors(l, d.reasons, referralField), await referralOffer(deps.k, deps.clock, instId!, deptId!), facts.person.name, basics);
     return reply.redirect(`/referrals/${d.value.referralId}/slip?new=1`, 303);
@@ -306,7 +328,7 @@ ${summaryList([
 
   // ---- Hospital: the referral work queue (第二十三条) -----------------------------------------
 
-  app.get<{ Querystring: { done?: string } }>('/referrals/queue', { schema: { hide: true } }, async (req, reply) => {
+  app.get<{ Querystring: { done?: string; q?: string } }>('/referrals/queue', { schema: { hide: true } }, async (req, reply) => {
     const viewer = await staffOnly(req, reply, ['institution_admin', 'doctor']);
     if (!viewer) return reply;
     const ctx = pageContext(req, deps.clock);
@@ -314,12 +336,15 @@ ${summaryList([
     const scope = await referralScope(deps, viewer);
     if (scope.kind !== 'institution') return sendHtml(reply, page(ctx, { title: t(l, '无权访问', 'Not allowed'), body: html`<p>${t(l, '您不属于接入平台的医疗机构。', 'You belong to no institution on the platform.')}</p>` }), 403);
     const handler = await isNamedHandler(deps.k, scope.institutionId, viewer.id);
-    const incoming = await listReferrals(deps.k, { direction: 'up', toOrganisations: [scope.organisationId], limit: 200 }, { fullName: true });
-    const back = await listReferrals(deps.k, { direction: 'down', fromOrganisations: [scope.organisationId], limit: 100 }, { fullName: true });
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 40) : '';
+    const incoming = (await listReferrals(deps.k, { direction: 'up', toOrganisations: [scope.organisationId], limit: 200 }, { fullName: true })).filter((r) => matchesSearch(r, q));
+    const back = (await listReferrals(deps.k, { direction: 'down', fromOrganisations: [scope.organisationId], limit: 100 }, { fullName: true })).filter((r) => matchesSearch(r, q));
+    await auditList(req, [...incoming, ...back]);
     const open = incoming.filter((r) => ['booked', 'accepted', 'arrived'].includes(r.status));
     const body = html`${req.query.done ? html`<div class="notice" role="status">${t(l, '已办理。', 'Done.')}</div>` : ''}
 ${handler ? '' : html`<div class="notice">${t(l, '您不是本机构指定的转诊负责人员，只能查看和转回社区；受理和窗口取号由指定人员办理。', 'You are not one of the named referral staff: you can view and hand back, not accept or check in.')} ${lawLink(referralArt.handlers)}</div>`}
 <p>${t(l, '社区转诊患者优先就诊、优先检查、优先住院。', 'Referred patients have priority for visits, exams and admission.')} ${lawLink(referralArt.priority)}</p>
+${searchForm(l, '/referrals/queue', q)}
 <h2>${t(l, `转诊工作队列（${open.length}）`, `Referral work queue (${open.length})`)}</h2>
 ${table(
   [t(l, '转诊单号', 'Slip'), t(l, '患者', 'Patient'), t(l, '科室', 'Department'), t(l, '就诊时段', 'Visit'), t(l, '转诊机构', 'From'), t(l, '病情', 'Condition'), t(l, '优先', 'Priority'), t(l, '状态', 'Status'), ''],

@@ -44,6 +44,7 @@ export interface ReferralFilter {
   readonly toOrganisations?: readonly number[];
   readonly involvingOrganisations?: readonly number[];
   readonly toInstitutionId?: number;
+  readonly personId?: number;
   readonly statuses?: readonly string[];
   readonly limit?: number;
 }
@@ -88,6 +89,7 @@ export async function listReferrals(k: K, f: ReferralFilter, opts: { fullName: b
     q = q.where((e) => e.or([e('r.from_organisation_id', 'in', orgs), e('r.to_organisation_id', 'in', orgs)]));
   }
   if (f.toInstitutionId !== undefined) q = q.where('r.to_institution_id', '=', f.toInstitutionId);
+  if (f.personId !== undefined) q = q.where('r.person_id', '=', f.personId);
   if (f.statuses) q = q.where('r.status', 'in', f.statuses.length ? [...f.statuses] : ['-']);
   const rows = await q.orderBy('r.id', 'desc').limit(f.limit ?? 200).execute();
   return rows.map((r) => ({
@@ -124,4 +126,10 @@ export async function listReferrals(k: K, f: ReferralFilter, opts: { fullName: b
 
 export async function getReferral(k: K, id: number, opts: { fullName: boolean }): Promise<ReferralView | undefined> {
   return (await listReferrals(k, { ids: [id] }, opts))[0];
+}
+
+/** The lists' search box: a patient's name or a slip number. */
+export function matchesSearch(r: ReferralView, q: string | undefined): boolean {
+  const needle = q?.trim();
+  return !needle || r.patient.name.includes(needle) || r.slipNo.includes(needle.toUpperCase());
 }

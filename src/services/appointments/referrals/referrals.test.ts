@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { testEngines } from '../../../platform/db/test-databases.ts';
-import { inTransaction } from '../../../platform/db/transaction.ts';
 import { verifyAuditChain } from '../../../platform/audit/verify.ts';
 import { addDays, type CivilDate } from '../../../platform/time/civil.ts';
 import { accounts, openReferralWorld, worldNow, type Account, type ReferralWorld, type TestPerson } from './world.test-support.ts';
@@ -97,6 +96,20 @@ describe.each(testEngines)('community referrals on %s (西卫〔2019〕5号 第�
     expect(audit.map((a) => a.action)).toEqual(['referral.create']);
     expect(JSON.parse(audit[0]!.detail)).toMatchObject({ withinThreeDays: true, chronicFocus: true, criterion: 'HTN' });
     expect((await verifyAuditChain(w.k)).ok).toBe(true);
+  });
+
+  it('returns the same referral for a retried Idempotency-Key, instead of a 重复预约', async () => {
+    const p = await w.eligiblePerson();
+    const slotId = await slotAt(addDays(w.today, 2), '08:30–09:00');
+    const send = () => w.inject('family_doctor', { method: 'POST', url: '/api/referrals', headers: { 'idempotency-key': `retry-${p.id}-abcdef` }, payload: { patient: { docType: p.docType, docNumber: p.docNumber }, slotId, criterionCode: 'HTN', diseaseInfo: '血压控制不佳' } });
+    const first = await send();
+    expect(first.statusCode, first.body).toBe(201);
+    const before = await w.rowCounts();
+    const again = await send();
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ referralId: (first.json() as { referralId: number }).referralId, replayed: true, booking: { bookingId: (first.json() as { booking: { bookingId: number } }).booking.bookingId } });
+    const after = await w.rowCounts();
+    for (const table of ['appt_referrals', 'appt_bookings', 'appt_bans', 'appt_violations', 'outbox', 'claimed'] as const) expect(after[table], table).toBe(before[table]);
   });
 
   it('refuses a doctor no centre authorised, and any other role (第二十一条 (一))', async () => {
@@ -477,7 +490,8 @@ describe.each(testEngines)('community referrals on %s (西卫〔2019〕5号 第�
         },
         may: { doctor: { status: 201 } },
       },
-      { endpoint: 'GET /api/supervision/appointments', request: async () => ({ method: 'GET', url: '/api/supervision/appointments' }), may: { platform_operator: ok } },
+      { endpoint: 'GET /api/supervision/appointments', request: async () => ({ method: 'GET', url: '/api/supervision/appointments' }), may: { platform_operator: ok, institution_admin: ok, other_admin: ok } },
+      { endpoint: 'GET /api/supervision/staff-activity', request: async () => ({ method: 'GET', url: '/api/supervision/staff-activity' }), may: { platform_operator: ok } },
       { endpoint: 'GET /api/disclosure/appointments', request: async () => ({ method: 'GET', url: '/api/disclosure/appointments' }), may: everyone },
       { endpoint: 'GET /api/fhir/Slot', request: async () => ({ method: 'GET', url: `/api/fhir/Slot?start=${tomorrow}` }), may: { ...familyDoctors, doctor: ok, institution_admin: ok, other_admin: ok, platform_operator: ok } },
       { endpoint: 'GET /api/fhir/Appointment/{id}', request: async () => ({ method: 'GET', url: `/api/fhir/Appointment/${firstReferral.bookingId}` }), may: concerned },

@@ -15,7 +15,7 @@ import { chronicCategories } from './criteria.ts';
 import { checkReferringDoctor } from './eligibility.ts';
 import { acknowledgeHandBack, acceptReferral, cancelReferral, checkInAtReferralWindow, nameHandler } from './handling.ts';
 import { deliverHandBack, handBack, redeliverHandBacks } from './handback.ts';
-import { getReferral, listReferrals, type ReferralFilter, type ReferralView } from './queries.ts';
+import { getReferral, listReferrals, matchesSearch, type ReferralFilter, type ReferralView } from './queries.ts';
 import { checkEligibility, createUpwardReferral, referralOffer, staffFacts } from './upward.ts';
 import { inScope, referralScope, seesFullName, type ReferralDeps } from './context.ts';
 
@@ -34,6 +34,7 @@ export interface ReferralBody {
   criterionCode: string;
   diseaseInfo: string;
   exceptionReason?: string;
+  idempotencyKey?: string | undefined;
 }
 
 /** The person a document names (第十五条 real name); refusals cite 第二十二条 like the rest of eligibility. */
@@ -59,6 +60,7 @@ export async function referUpward(deps: ReferralDeps, req: FastifyRequest, staff
     criterionCode: body.criterionCode,
     diseaseInfo: body.diseaseInfo,
     exceptionReason: body.exceptionReason,
+    idempotencyKey: body.idempotencyKey,
   });
 }
 
@@ -81,13 +83,15 @@ export function registerReferralRoutes(app: FastifyInstance, deps: ReferralDeps)
     },
   );
 
-  app.post<{ Body: ReferralBody }>(
+  app.post<{ Body: Omit<ReferralBody, 'idempotencyKey'>; Headers: { 'idempotency-key'?: string } }>(
     '/api/referrals',
     {
       schema: {
         tags,
         summary: '家庭医生预约转诊 / A family doctor refers a patient upward (第二十条–第二十二条, 第十六条 (四), 第十八条)',
+        description: 'Send Idempotency-Key to make retries safe: the same key returns the same referral (a second booking would count as 重复预约, 第三十二条).',
         security: [{ bearer: [] }],
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
         body: {
           type: 'object',
           additionalProperties: false,
@@ -99,19 +103,19 @@ export function registerReferralRoutes(app: FastifyInstance, deps: ReferralDeps)
     async (req, reply) => {
       const viewer = requireRole(req, reply, ['family_doctor']);
       if (!viewer) return reply;
-      const d = await referUpward(deps, req, viewer.id, req.body);
-      return d.allowed ? reply.code(201).send(d.value) : sendRefusal(req, reply, d.reasons);
+      const d = await referUpward(deps, req, viewer.id, { ...req.body, idempotencyKey: req.headers['idempotency-key'] });
+      return d.allowed ? reply.code(d.value.replayed ? 200 : 201).send(d.value) : sendRefusal(req, reply, d.reasons);
     },
   );
 
-  app.get<{ Querystring: { direction?: 'up' | 'down'; status?: string } }>(
+  app.get<{ Querystring: { direction?: 'up' | 'down'; status?: string; q?: string } }>(
     '/api/referrals',
     {
       schema: {
         tags,
         summary: '转诊工作队列 / Referral work queue (第二十三条, 第二十八条)',
         security: [{ bearer: [] }],
-        querystring: { type: 'object', additionalProperties: false, properties: { direction: { type: 'string', enum: ['up', 'down'] }, status: { type: 'string', pattern: '^[a-z_]{1,20}$' }, lang: { type: 'string' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { direction: { type: 'string', enum: ['up', 'down'] }, status: { type: 'string', pattern: '^[a-z_]{1,20}$' }, q: { type: 'string', maxLength: 40 }, lang: { type: 'string' } } },
       },
     },
     async (req, reply) => {
@@ -123,9 +127,14 @@ export function registerReferralRoutes(app: FastifyInstance, deps: ReferralDeps)
         ...(req.query.status ? { statuses: [req.query.status] } : {}),
         ...(scope.kind === 'community' ? { involvingOrganisations: scope.organisations } : {}),
         ...(scope.kind === 'institution' ? { involvingOrganisations: [scope.organisationId] } : {}),
+        ...(scope.kind === 'person' ? { personId: scope.personId } : {}),
       };
       if (scope.kind === 'none') return sendRefusal(req, reply, [reason('forbidden', '您不属于任何医疗机构', 'You belong to no institution')]);
-      const rows = (await listReferrals(deps.k, filter, { fullName: seesFullName(scope) })).filter((r) => inScope(scope, r));
+      const rows = (await listReferrals(deps.k, filter, { fullName: seesFullName(scope) })).filter((r) => inScope(scope, r) && matchesSearch(r, req.query.q));
+      if (rows.length && scope.kind !== 'person') {
+        // 第三十条: a list with disease information is a read of health data, traced like a single one.
+        await inTransaction(deps.adb, (trx) => appendAudit(trx, deps.clock, actorOf(req), { action: 'referral.list', entityType: 'appt_referral', entityId: 'list', purpose: 'referral', detail: { count: rows.length, ids: rows.slice(0, 50).map((r) => r.referralId) } }));
+      }
       return { referrals: rows };
     },
   );

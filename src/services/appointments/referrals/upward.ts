@@ -10,7 +10,7 @@ import type { PlatformTables } from '../../../platform/db/schema.ts';
 import type { AppointmentDb } from '../schema.ts';
 import { bookingHorizonDays } from '../rules/booking.ts';
 import { availability } from '../store/availability.ts';
-import { bookTicket, type BookingReceipt } from '../store/book-ticket.ts';
+import { bookTicket, receipt, type BookingReceipt } from '../store/book-ticket.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import { referralArt } from './citations.ts';
 import { isChronicCategory } from './criteria.ts';
@@ -93,6 +93,8 @@ export interface UpwardReferralRequest {
   readonly criterionCode: string;
   readonly diseaseInfo: string;
   readonly exceptionReason?: string | undefined;
+  /** A retried submission (a double click, a lost answer) returns the first referral, not a 重复预约. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 export interface UpwardReferralReceipt {
@@ -103,6 +105,19 @@ export interface UpwardReferralReceipt {
   readonly chronicFocus: boolean;
   readonly priority: boolean;
   readonly booking: BookingReceipt;
+  readonly replayed: boolean;
+}
+
+/** The referral an earlier submission with this key made for this person, if any. */
+export async function priorReferral(k: K, personId: number, idempotencyKey: string): Promise<number | undefined> {
+  const r = await k
+    .selectFrom('appt_bookings as b')
+    .innerJoin('appt_referrals as r', 'r.booking_id', 'b.id')
+    .select('r.id')
+    .where('b.person_id', '=', personId)
+    .where('b.idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
+  return r ? Number(r.id) : undefined;
 }
 
 export interface EligibilityFacts {
@@ -168,6 +183,27 @@ export async function createUpwardReferral(
   const today = civilDateOf(now);
   return inTransaction(db, async (trx) => {
     const k = trx as K;
+    if (req.idempotencyKey) {
+      const prior = await k
+        .selectFrom('appt_bookings as b')
+        .innerJoin('appt_referrals as r', 'r.booking_id', 'b.id')
+        .select(['r.id', 'r.status', 'r.created_at', 'r.within_three_days', 'r.chronic_focus', 'b.id as booking_id'])
+        .where('b.person_id', '=', facts.person.id)
+        .where('b.idempotency_key', '=', req.idempotencyKey)
+        .executeTakeFirst();
+      if (prior) {
+        return allow({
+          referralId: Number(prior.id),
+          slipNo: slipNumber(Number(prior.id), civilDateOf(new Date(prior.created_at))),
+          status: prior.status,
+          withinThreeDays: Number(prior.within_three_days) === 1,
+          chronicFocus: Number(prior.chronic_focus) === 1,
+          priority: true,
+          booking: { ...(await receipt(k, Number(prior.booking_id))), replayed: true },
+          replayed: true,
+        });
+      }
+    }
     const criterion = await k.selectFrom('appt_referral_criteria').selectAll().where('code', '=', req.criterionCode).executeTakeFirst();
     const info = checkDiseaseInfo(req.diseaseInfo, criterion ? Number(criterion.active) === 1 : undefined);
     if (!info.allowed || !criterion) return info.allowed ? refuse(reason('unknown_referral_criterion', '请选择有效的转诊标准（病种）', 'Choose a current referral criterion', referralArt.authority)) : info;
@@ -228,6 +264,7 @@ export async function createUpwardReferral(
       channel: 'referral',
       patient: { docType: facts.person.docType, docNumber: facts.person.docNumber, name: facts.person.name, phone: facts.person.phone },
       slip: { slipNo, referredBy: `${facts.referrer.organisationName ?? ''}家庭医生${facts.referrer.name}` },
+      idempotencyKey: req.idempotencyKey,
     });
     if (!booked.allowed) {
       await k.deleteFrom('appt_referrals').where('id', '=', referralId).execute();
@@ -251,6 +288,6 @@ export async function createUpwardReferral(
         responsibleCentreId: facts.referrer.responsibleCentreId,
       },
     });
-    return allow({ referralId, slipNo, status: 'booked', withinThreeDays: timing.value.withinThreeDays, chronicFocus: chronic, priority: true, booking: booked.value });
+    return allow({ referralId, slipNo, status: 'booked', withinThreeDays: timing.value.withinThreeDays, chronicFocus: chronic, priority: true, booking: booked.value, replayed: false });
   });
 }

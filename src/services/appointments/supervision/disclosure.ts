@@ -14,6 +14,7 @@ type K = Kysely<AppointmentDb>;
 export interface DisclosureRow {
   institutionId: number;
   institution: string;
+  shortName: string;
   level: string;
   sessions: number;
   /** Sessions whose bookable share (referral + appointment) is below 80%. */
@@ -47,16 +48,21 @@ function minutes(hhmm: string): number {
 export const disclosurePastDays = 30;
 export const disclosureFutureDays = 14;
 
+/** The public window: the last 30 days and the published next 14. */
 export async function appointmentDisclosure(k: K, clock: Clock): Promise<Disclosure> {
   const today = civilDateOf(clock.now());
-  const from = addDays(today, -disclosurePastDays);
-  const to = addDays(today, disclosureFutureDays);
-  const insts = await k
+  return complianceBetween(k, addDays(today, -disclosurePastDays), addDays(today, disclosureFutureDays));
+}
+
+/** Compliance by institution for sessions with visit days in [from, to] (also the monthly report of 第二十九条). */
+export async function complianceBetween(k: K, from: CivilDate, to: CivilDate, institutionId?: number): Promise<Disclosure> {
+  let iq = k
     .selectFrom('appt_institutions as i')
     .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-    .select(['i.id', 'o.name', 'i.level', 'i.type', 'i.slot_minutes'])
-    .orderBy('i.id')
-    .execute();
+    .select(['i.id', 'o.name', 'o.short_name', 'i.level', 'i.type', 'i.slot_minutes'])
+    .orderBy('i.id');
+  if (institutionId !== undefined) iq = iq.where('i.id', '=', institutionId);
+  const insts = await iq.execute();
   const sessions = await k
     .selectFrom('appt_sessions as se')
     .innerJoin('appt_slots as sl', 'sl.session_id', 'se.id')
@@ -69,6 +75,7 @@ export async function appointmentDisclosure(k: K, clock: Clock): Promise<Disclos
     .where('se.visit_date', '>=', from)
     .where('se.visit_date', '<=', to)
     .where('se.status', '<>', 'withdrawn')
+    .$if(institutionId !== undefined, (q) => q.where('se.institution_id', '=', institutionId ?? 0))
     .groupBy(['se.id', 'se.institution_id', 'se.status', 'se.special_stop'])
     .execute();
   const slots = await k
@@ -78,6 +85,7 @@ export async function appointmentDisclosure(k: K, clock: Clock): Promise<Disclos
     .where('se.visit_date', '>=', from)
     .where('se.visit_date', '<=', to)
     .where('se.status', '<>', 'withdrawn')
+    .$if(institutionId !== undefined, (q) => q.where('se.institution_id', '=', institutionId ?? 0))
     .groupBy(['se.institution_id', 'sl.period_start', 'sl.period_end'])
     .execute();
   const rows = insts.map((i): DisclosureRow => {
@@ -96,6 +104,7 @@ export async function appointmentDisclosure(k: K, clock: Clock): Promise<Disclos
     return {
       institutionId: id,
       institution: i.name,
+      shortName: i.short_name,
       level: i.level,
       sessions: mine.length,
       sessionsBelow80: below,

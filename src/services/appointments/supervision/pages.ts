@@ -8,9 +8,18 @@ import type { AppointmentsDeps } from '../routes/context.ts';
 import { referralArt } from '../referrals/citations.ts';
 import { lawLink, pct, sendHtml, t } from '../referrals/page-kit.ts';
 import { barChart } from './chart.ts';
-import { appointmentDisclosure } from './disclosure.ts';
+import { appointmentDisclosure, complianceBetween } from './disclosure.ts';
+import { staffActivity } from './staff-activity.ts';
+import { institutionOfOrganisation } from '../store/registries.ts';
+import { addDays, civilDateOf, isCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
+import { summaryList } from '../../../platform/web/components.ts';
 import { statisticsRange, type StatisticsQuery } from './routes.ts';
 import { appointmentStatistics, granularities } from './statistics.ts';
+
+const flagLabels: Record<string, { zh: string; en: string }> = {
+  clinic_booking_without_visit: { zh: '为未就诊者诊间预约', en: 'In-clinic bookings for people not seen' },
+  many_people_one_day: { zh: '单日为多人预约', en: 'Many people in one day' },
+};
 
 const granularityLabels = { day: { zh: '按日', en: 'By day' }, week: { zh: '按周', en: 'By week' }, month: { zh: '按月', en: 'By month' } } as const;
 
@@ -38,6 +47,7 @@ ${button(t(l, '统计', 'Show'))}
       return sendHtml(reply, page(ctx, { title: t(l, '预约诊疗监管统计', 'Booking supervision'), body: html`${errorSummary(l, errors)}${form(errors[0]?.message)}` }), 422);
     }
     const s = await appointmentStatistics(deps.k, deps.clock, range.value);
+    const activity = await staffActivity(deps.k, s.from, s.to < civilDateOf(deps.clock.now()) ? s.to : civilDateOf(deps.clock.now()));
     const labels = s.rows.map((r) => (s.granularity === 'day' ? r.bucket.slice(5) : r.bucket));
     const qs = `granularity=${s.granularity}&from=${s.from}&to=${s.to}`;
     const byInstitution = new Map<number, { name: string; total: number; offered: number }>();
@@ -65,8 +75,14 @@ ${table(
 )}
 <h2>${t(l, '各机构预约号源占比', 'Share of tickets offered per institution')}</h2>
 ${table(
-  [t(l, '机构', 'Institution'), t(l, '号源', 'Tickets'), t(l, '用于预约', 'Offered'), t(l, '占比', 'Share')],
-  [...byInstitution.values()].map((i) => [i.name, String(i.total), String(i.offered), pct(i.total ? i.offered / i.total : null)]),
+  [t(l, '机构', 'Institution'), t(l, '号源', 'Tickets'), t(l, '用于预约', 'Offered'), t(l, '占比', 'Share'), t(l, '月度考核', 'Monthly report')],
+  [...byInstitution.entries()].map(([id, i]) => [i.name, String(i.total), String(i.offered), pct(i.total ? i.offered / i.total : null), html`<a href="/appointments/supervision/report?institutionId=${id}&month=${s.to.slice(0, 7)}">${t(l, '考核报告', 'Report')}</a>`]),
+)}
+<h2>${t(l, '工作人员操作（第三十一条）', 'Staff activity (第三十一条)')}</h2>
+<p>${t(l, '按工作人员账号统计预约、取消和超出规则操作；标记仅提示需人工核查。', 'Bookings, cancellations and overrides per staff account; flags are leads for a human check.')} ${lawLink(referralArt.staffMisuse)} · <a href="/api/supervision/staff-activity?from=${s.from}&to=${s.to}&format=csv">CSV</a> · <a href="/audit">${t(l, '审计日志', 'Audit log')}</a></p>
+${table(
+  [t(l, '账号', 'Account'), t(l, '机构', 'Organisation'), t(l, '预约', 'Bookings'), t(l, '涉及人数', 'People'), t(l, '单日最多', 'Most in a day'), t(l, '取消', 'Cancellations'), t(l, '超出规则', 'Overrides'), t(l, '未就诊即诊间预约', 'Clinic bookings without a visit'), t(l, '提示', 'Flags')],
+  activity.map((a) => [`${a.name}（${a.role}）`, a.organisation ?? '', String(a.bookings), String(a.distinctPeople), String(a.busiestDayPeople), String(a.cancellations), String(a.overrides), String(a.clinicWithoutVisit), a.flags.length ? html`${a.flags.map((f) => html`<span class="tag grey">${pick(l, flagLabels[f] ?? { zh: f, en: f })}</span> `)}` : '']),
 )}`;
     return sendHtml(reply, page(ctx, { title: t(l, '预约诊疗监管统计', 'Booking supervision'), body }));
   });
@@ -80,7 +96,7 @@ ${table(
     const na = '—';
     const body = html`<p>${t(l, `统计期间：${d.from} 至 ${d.to}（含已发布的未来两周出诊）。各医疗机构须将至少80%的号源用于预约；三级医院分时段精确到30分钟，二级综合医院精确到1小时。本页不含任何个人信息。`, `Period ${d.from} to ${d.to} (including the published next two weeks). Institutions must offer at least 80% of tickets for booking; 三级 hospitals use 30-minute slots, 二级 general hospitals 1-hour slots. No personal data is shown.`)} ${lawLink(referralArt.ticketSupply)} · ${lawLink(referralArt.supervision)}</p>
 <p><a href="/api/disclosure/appointments?format=csv">${t(l, '下载 CSV', 'Download CSV')}</a></p>
-${barChart({ id: 'd1', title: t(l, '各机构预约号源占比', 'Share of tickets offered for booking per institution'), description: t(l, '每个机构一根柱，80%为最低要求。', 'One bar per institution; 80% is the minimum.'), labels: d.rows.map((r) => r.institution.replace(/^北京市西城区|^北京/, '').slice(0, 6)), series: [{ name: t(l, '预约号源占比', 'Offered share'), values: d.rows.map((r) => r.offeredShare) }, { name: t(l, '停诊率', 'Stop rate'), values: d.rows.map((r) => r.stopRate) }], percent: true })}
+${barChart({ id: 'd1', title: t(l, '各机构预约号源占比', 'Share of tickets offered for booking per institution'), description: t(l, '每个机构一根柱，80%为最低要求。', 'One bar per institution; 80% is the minimum.'), labels: d.rows.map((r) => r.shortName), series: [{ name: t(l, '预约号源占比', 'Offered share'), values: d.rows.map((r) => r.offeredShare) }, { name: t(l, '停诊率', 'Stop rate'), values: d.rows.map((r) => r.stopRate) }], percent: true })}
 ${table(
   [t(l, '医疗机构', 'Institution'), t(l, '等级', 'Level'), t(l, '出诊', 'Sessions'), t(l, '预约号源占比', 'Offered share'), t(l, '80%规则', '80% rule'), t(l, '分时段要求', 'Slot rule'), t(l, '分时段合规', 'Slots compliant'), t(l, '停诊率', 'Stop rate'), t(l, '特殊停诊', 'Short-notice stops')],
   d.rows.map((r) => [
@@ -97,5 +113,41 @@ ${table(
   t(l, '预约诊疗服务社会公示', 'Public disclosure of booking services'),
 )}`;
     return sendHtml(reply, page(ctx, { title: t(l, '预约诊疗服务公示', 'Booking services: public disclosure'), body }));
+  });
+
+  // 第二十九条: the monthly assessment report of one institution, printable.
+  app.get<{ Querystring: { institutionId?: string; month?: string } }>('/appointments/supervision/report', { schema: { hide: true } }, async (req, reply) => {
+    const ctx = pageContext(req, deps.clock);
+    const l = ctx.locale;
+    if (!req.viewer) return reply.redirect('/staff/sign-in', 303);
+    const own = req.viewer.role === 'institution_admin' ? await institutionOfOrganisation(deps.k, req.viewer.organisationId) : null;
+    const requested = /^[1-9]\d{0,8}$/.test(req.query.institutionId ?? '') ? Number(req.query.institutionId) : own;
+    const allowed = req.viewer.role === 'platform_operator' || (own !== null && requested === own);
+    if (!allowed || requested === null) return sendHtml(reply, page(ctx, { title: t(l, '无权访问', 'Not allowed'), body: html`<p>${t(l, '只有平台运营人员和本机构管理员可以查看考核报告。', 'Only platform operators and the institution’s own administrator see this report.')}</p>` }), 403);
+    const month = /^\d{4}-(0[1-9]|1[0-2])$/.test(req.query.month ?? '') ? (req.query.month as string) : civilDateOf(deps.clock.now()).slice(0, 7);
+    const from = `${month}-01` as CivilDate;
+    if (!isCivilDate(from)) return sendHtml(reply, page(ctx, { title: t(l, '未找到', 'Not found'), body: html`` }), 404);
+    const to = addDays((Number(month.slice(5)) === 12 ? `${Number(month.slice(0, 4)) + 1}-01-01` : `${month.slice(0, 5)}${String(Number(month.slice(5)) + 1).padStart(2, '0')}-01`) as CivilDate, -1);
+    const [stats, compliance] = await Promise.all([appointmentStatistics(deps.k, deps.clock, { from, to, granularity: 'month', institutionId: requested }), complianceBetween(deps.k, from, to, requested)]);
+    const c = compliance.rows[0];
+    const r = stats.rows[0];
+    if (!c || !r) return sendHtml(reply, page(ctx, { title: t(l, '未找到', 'Not found'), body: html`<p>${t(l, '没有该机构。', 'No such institution.')}</p>` }), 404);
+    const body = html`<p>${t(l, `考核期间：${from} 至 ${to}`, `Period: ${from} to ${to}`)} · ${lawLink(referralArt.assessment)} · ${lawLink(referralArt.ticketSupply)} · ${lawLink(referralArt.withinThreeDays)}</p>
+${summaryList([
+  { key: t(l, '医疗机构', 'Institution'), value: `${c.institution}（${c.level}）` },
+  { key: t(l, '出诊单元', 'Sessions'), value: String(c.sessions) },
+  { key: t(l, '号源 / 用于预约', 'Tickets / offered'), value: `${r.ticketsTotal} / ${r.ticketsOffered}（${pct(r.offeredShare)}）` },
+  { key: t(l, '80%规则（第十条 (一)）', '80% rule (第十条 (一))'), value: c.meets80 === null ? '—' : c.meets80 ? t(l, '符合', 'Met') : t(l, `不符合：${c.sessionsBelow80}个出诊单元低于80%`, `Not met: ${c.sessionsBelow80} sessions below 80%`) },
+  { key: t(l, '分时段（第十条 (四)）', 'Slot length (第十条 (四))'), value: c.requiredSlotMinutes === null ? t(l, '机构自定', 'Institution’s choice') : `${c.requiredSlotMinutes}${t(l, '分钟', ' min')} · ${pct(c.slotRuleShare)}` },
+  { key: t(l, '停诊率（第二十七条）', 'Stop rate (第二十七条)'), value: `${pct(c.stopRate)}（${t(l, '特殊停诊', 'short notice')} ${c.specialStops}）` },
+  { key: t(l, '平台预约 / 预约率', 'Platform bookings / rate'), value: `${r.bookings} / ${pct(r.bookingRate)}` },
+  { key: t(l, '爽约率 / 取消率', 'No-show / cancellation rate'), value: `${pct(r.noShowRate)} / ${pct(r.cancellationRate)}` },
+  { key: t(l, '接收社区转诊 / 3日内就诊', 'Referrals received / seen within 3 days'), value: `${r.referralsUp} / ${pct(r.seenWithin3DaysShare)}` },
+  { key: t(l, '重点慢病转诊', 'Chronic-focus referrals'), value: String(r.chronicFocusReferrals) },
+  { key: t(l, '转回社区', 'Handed back'), value: String(r.referralsDown) },
+  { key: t(l, '15时截止返还窗口号源', 'Returned to the window at 15:00'), value: String(r.cutoffReturned) },
+])}
+<p><a href="/api/supervision/appointments?institutionId=${requested}&granularity=month&from=${from}&to=${to}&format=csv">${t(l, '下载 CSV', 'Download CSV')}</a></p>`;
+    return sendHtml(reply, page(ctx, { title: t(l, '预约诊疗服务月度考核报告', 'Monthly assessment of booking services'), body }));
   });
 }

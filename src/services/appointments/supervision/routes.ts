@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../../../platform/http/auth.ts';
+import { institutionOfOrganisation } from '../store/registries.ts';
+import { staffActivity } from './staff-activity.ts';
 import { sendRefusal } from '../../../platform/http/refusal.ts';
 import { allow, reason, refuse, type Decision } from '../../../platform/law/decision.ts';
 import { addDays, civilDateOf, daysBetween, isCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
@@ -14,6 +16,7 @@ export const maxRangeDays = 400;
 
 export interface StatisticsQuery {
   granularity?: Granularity;
+  institutionId?: string;
   from?: string;
   to?: string;
   format?: 'json' | 'csv';
@@ -21,7 +24,7 @@ export interface StatisticsQuery {
 }
 
 /** Default range: the last four weeks and the two weeks ahead that are open for booking. */
-export function statisticsRange(clock: Clock, q: StatisticsQuery): Decision<{ from: CivilDate; to: CivilDate; granularity: Granularity }> {
+export function statisticsRange(clock: Clock, q: Omit<StatisticsQuery, 'institutionId'>): Decision<{ from: CivilDate; to: CivilDate; granularity: Granularity }> {
   const today = civilDateOf(clock.now());
   const from = q.from ?? addDays(today, -28);
   const to = q.to ?? addDays(today, 14);
@@ -57,20 +60,53 @@ export function registerSupervisionRoutes(app: FastifyInstance, deps: Appointmen
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { granularity: { type: 'string', enum: [...granularities] }, from: date, to: date, format: { type: 'string', enum: ['json', 'csv'] }, table: { type: 'string', enum: ['summary', 'institutions'] }, lang: { type: 'string' } },
+          properties: { granularity: { type: 'string', enum: [...granularities] }, from: date, to: date, institutionId: { type: 'string', pattern: '^[1-9]\\d{0,8}$' }, format: { type: 'string', enum: ['json', 'csv'] }, table: { type: 'string', enum: ['summary', 'institutions'] }, lang: { type: 'string' } },
         },
       },
     },
     async (req, reply) => {
-      if (!requireRole(req, reply, ['platform_operator'])) return reply;
+      const viewer = requireRole(req, reply, ['platform_operator', 'institution_admin']);
+      if (!viewer) return reply;
+      // 第二十九条: an institution sees its own assessment figures; the operator sees any institution's and the whole platform's.
+      let institutionId = req.query.institutionId ? Number(req.query.institutionId) : undefined;
+      if (viewer.role === 'institution_admin') {
+        const own = await institutionOfOrganisation(deps.k, viewer.organisationId);
+        if (own === null || (institutionId !== undefined && institutionId !== own)) return sendRefusal(req, reply, [reason('forbidden', '只能查看本机构的统计', 'You may only see your own institution’s figures')]);
+        institutionId = own;
+      }
       const range = statisticsRange(deps.clock, req.query);
       if (!range.allowed) return sendRefusal(req, reply, range.reasons);
-      const s = await appointmentStatistics(deps.k, deps.clock, range.value);
+      const s = await appointmentStatistics(deps.k, deps.clock, { ...range.value, institutionId });
       if (req.query.format === 'csv') {
         const table = req.query.table ?? 'summary';
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="appointments-${table}-${s.granularity}-${s.from}-${s.to}.csv"`).send(statisticsCsv(s, table));
       }
       return s;
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string; format?: 'json' | 'csv' } }>(
+    '/api/supervision/staff-activity',
+    {
+      schema: {
+        tags: ['supervision'],
+        summary: '工作人员预约、取消与超出规则操作 / Bookings, cancellations and overrides per staff account, with flags (第三十一条)',
+        security: [{ bearer: [] }],
+        querystring: { type: 'object', additionalProperties: false, properties: { from: date, to: date, format: { type: 'string', enum: ['json', 'csv'] }, lang: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      if (!requireRole(req, reply, ['platform_operator'])) return reply;
+      const range = statisticsRange(deps.clock, { ...req.query, from: req.query.from ?? addDays(civilDateOf(deps.clock.now()), -7), to: req.query.to ?? civilDateOf(deps.clock.now()) });
+      if (!range.allowed) return sendRefusal(req, reply, range.reasons);
+      const rows = await staffActivity(deps.k, range.value.from, range.value.to);
+      if (req.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', 'attachment; filename="staff-activity.csv"')
+          .send(toCsv(['staff_id', 'name', 'role', 'organisation', 'bookings', 'distinct_people', 'busiest_day_people', 'cancellations', 'overrides', 'clinic_without_visit', 'flags'], rows.map((r) => [r.staffId, r.name, r.role, r.organisation, r.bookings, r.distinctPeople, r.busiestDayPeople, r.cancellations, r.overrides, r.clinicWithoutVisit, r.flags.join(' ')])));
+      }
+      return { from: range.value.from, to: range.value.to, staff: rows };
     },
   );
 

@@ -86,6 +86,7 @@ export interface Statistics {
   from: CivilDate;
   to: CivilDate;
   granularity: Granularity;
+  institutionId: number | null;
   rows: StatisticsRow[];
   institutions: InstitutionShareRow[];
 }
@@ -105,7 +106,7 @@ function emptyRow(bucket: string): StatisticsRow {
  * before the cutoff and not cancelled before it), not from a snapshot. Sessions stopped or withdrawn
  * are left out: their tickets were never returned to a window.
  */
-export async function cutoffReturns(k: K, visitDate: CivilDate): Promise<number> {
+export async function cutoffReturns(k: K, visitDate: CivilDate, institutionId?: number): Promise<number> {
   const cutoff = bookingCutoff(visitDate).toISOString();
   const r = await k
     .selectFrom('appt_tickets as t')
@@ -114,6 +115,7 @@ export async function cutoffReturns(k: K, visitDate: CivilDate): Promise<number>
     .select((e) => e.fn.countAll<number>().as('n'))
     .where('sl.visit_date', '=', visitDate)
     .where('se.status', '=', 'published')
+    .$if(institutionId !== undefined, (q) => q.where('se.institution_id', '=', institutionId ?? 0))
     .where('t.pool', 'in', ['referral', 'appointment'])
     .where(({ not, exists, selectFrom }) =>
       not(
@@ -131,8 +133,11 @@ export async function cutoffReturns(k: K, visitDate: CivilDate): Promise<number>
   return Number(r.n);
 }
 
-export async function appointmentStatistics(k: K, clock: Clock, q: { from: CivilDate; to: CivilDate; granularity: Granularity }): Promise<Statistics> {
-  const { from, to, granularity: g } = q;
+/** Platform-wide, or one institution's (the monthly assessment of 第二十九条); the violation list is always platform-wide. */
+export async function appointmentStatistics(k: K, clock: Clock, q: { from: CivilDate; to: CivilDate; granularity: Granularity; institutionId?: number | undefined }): Promise<Statistics> {
+  const { from, to, granularity: g, institutionId } = q;
+  const only = institutionId !== undefined;
+  const institutionOrg = only ? Number((await k.selectFrom('appt_institutions').select('organisation_id').where('id', '=', institutionId).executeTakeFirst())?.organisation_id ?? -1) : -1;
   const now = clock.now();
   const today = civilDateOf(now);
   const rows = new Map(bucketsBetween(from, to, g).map((b) => [b, emptyRow(b)]));
@@ -148,6 +153,7 @@ export async function appointmentStatistics(k: K, clock: Clock, q: { from: Civil
     .where('sl.visit_date', '>=', from)
     .where('sl.visit_date', '<=', to)
     .where('se.status', '<>', 'withdrawn')
+    .$if(only, (x) => x.where('se.institution_id', '=', institutionId ?? 0))
     .groupBy(['sl.visit_date', 'se.institution_id', 'o.name', 't.pool'])
     .execute();
   const perInstitution = new Map<string, InstitutionShareRow>();
@@ -173,6 +179,7 @@ export async function appointmentStatistics(k: K, clock: Clock, q: { from: Civil
     .where('visit_date', '>=', from)
     .where('visit_date', '<=', to)
     .where('channel', '<>', 'window')
+    .$if(only, (x) => x.where('institution_id', '=', institutionId ?? 0))
     .groupBy(['visit_date', 'status'])
     .execute();
   const stopPending = new Map<string, number>();
@@ -193,6 +200,7 @@ export async function appointmentStatistics(k: K, clock: Clock, q: { from: Civil
     .select(['r.direction', 'r.created_at', 'r.chronic_focus', 'r.visit_date', 'b.status as booking_status'])
     .where('r.created_at', '>=', instantAt(from, '00:00').toISOString())
     .where('r.created_at', '<', instantAt(addDays(to, 1), '00:00').toISOString())
+    .$if(only, (x) => x.where((e) => e.or([e('r.to_institution_id', '=', institutionId ?? 0), e.and([e('r.direction', '=', 'down'), e('r.from_organisation_id', '=', institutionOrg)])])))
     .execute();
   for (const x of referrals) {
     const made = civilDateOf(new Date(x.created_at));
@@ -213,7 +221,7 @@ export async function appointmentStatistics(k: K, clock: Clock, q: { from: Civil
   for (let d = from; d <= to; d = addDays(d, 1)) {
     if (bookingCutoff(d).getTime() > now.getTime()) break;
     const r = row(d);
-    if (r) r.cutoffReturned += await cutoffReturns(k, d);
+    if (r) r.cutoffReturned += await cutoffReturns(k, d, institutionId);
   }
 
   const bans = await k.selectFrom('appt_bans').select(['person_id', 'listed_on', 'ends_on']).where('listed_on', '<=', to).where('ends_on', '>', from).execute();
@@ -230,7 +238,7 @@ export async function appointmentStatistics(k: K, clock: Clock, q: { from: Civil
     r.seenWithin3DaysShare = ratio(r.referralsSeenWithin3Days, r.referralsUp);
   }
   const institutions = [...perInstitution.values()].map((i) => ({ ...i, offeredShare: ratio(i.ticketsOffered, i.ticketsTotal) })).sort((a, b) => a.bucket.localeCompare(b.bucket) || a.institutionId - b.institutionId);
-  return { from, to, granularity: g, rows: [...rows.values()], institutions };
+  return { from, to, granularity: g, institutionId: institutionId ?? null, rows: [...rows.values()], institutions };
 }
 
 /** Rows for a CSV export: one per bucket, the columns in a fixed order. */

@@ -165,8 +165,15 @@ describe.each(testEngines)('in-clinic booking, pages, supervision and disclosure
       expect(check.statusCode).toBe(200);
       expect(check.body).toContain('核对转诊信息');
       expect(await w.k.selectFrom('appt_referrals').select('id').where('person_id', '=', patient.id).execute()).toHaveLength(0);
-      const done = await w.inject('family_doctor', { method: 'POST', url: '/referrals/new', ...form({ ...values, step: 'confirm', slotId: String(radioValues[0]), exceptionReason: '' }) });
+      const submission = /name="submission" value="([0-9a-f-]{36})"/.exec(check.body)?.[1];
+      expect(submission).toBeDefined();
+      const confirm = { ...values, step: 'confirm', slotId: String(radioValues[0]), exceptionReason: '', submission: submission! };
+      const done = await w.inject('family_doctor', { method: 'POST', url: '/referrals/new', ...form(confirm) });
       expect(done.statusCode, done.body).toBe(303);
+      // A double click on "confirm" lands on the same slip and books nothing more.
+      const twice = await w.inject('family_doctor', { method: 'POST', url: '/referrals/new', ...form(confirm) });
+      expect(twice.headers.location).toBe(done.headers.location);
+      expect(await w.k.selectFrom('appt_bookings').select('id').where('person_id', '=', patient.id).execute()).toHaveLength(1);
       const m = /^\/referrals\/(\d+)\/slip\?new=1$/.exec(String(done.headers.location));
       expect(m).not.toBeNull();
       referralId = Number(m![1]);
@@ -186,6 +193,13 @@ describe.each(testEngines)('in-clinic booking, pages, supervision and disclosure
       const queue = await w.inject('institution_admin', { method: 'GET', url: '/referrals/queue' });
       expect(queue.statusCode).toBe(200);
       for (const part of ['优先检查', '优先住院', patient.name, '窗口取号']) expect(queue.body).toContain(part);
+      const found = await w.inject('institution_admin', { method: 'GET', url: `/referrals/queue?q=${encodeURIComponent(patient.name)}` });
+      expect(found.body).toContain(patient.name);
+      const missing = await w.inject('institution_admin', { method: 'GET', url: `/referrals/queue?q=${encodeURIComponent('无此人')}` });
+      expect(missing.body).not.toContain(patient.name);
+      const api = await w.inject('institution_admin', { method: 'GET', url: `/api/referrals?q=${encodeURIComponent(patient.name)}` });
+      expect((api.json() as { referrals: unknown[] }).referrals).toHaveLength(1);
+      expect((await w.k.selectFrom('audit_log').select('action').where('action', '=', 'referral.list').execute()).length).toBeGreaterThan(0);
       expect((await w.inject('family_doctor', { method: 'GET', url: '/referrals/queue' })).statusCode).toBe(403);
       expect((await w.inject('anonymous', { method: 'GET', url: '/referrals/queue' })).statusCode).toBe(303);
       await at('2026-03-03T00:10:00Z');
@@ -362,6 +376,41 @@ describe.each(testEngines)('in-clinic booking, pages, supervision and disclosure
       } finally {
         await at(worldNow.toISOString());
       }
+    });
+  });
+  describe('第三十一条 staff activity and 第二十九条 the monthly assessment report', () => {
+    it('flags in-clinic bookings for people not seen, and not the phone desk', async () => {
+      const res = await w.inject('platform_operator', { method: 'GET', url: `/api/supervision/staff-activity?from=${w.today}&to=${addDays(w.today, 8)}` });
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = (res.json() as { staff: { staffId: number; bookings: number; clinicWithoutVisit: number; overrides: number; cancellations: number; flags: string[] }[] }).staff;
+      const doctor = rows.find((r) => r.staffId === w.staffIds.doctor);
+      expect(doctor?.flags).toContain('clinic_booking_without_visit');
+      expect(doctor?.overrides).toBe(1);
+      expect(doctor!.clinicWithoutVisit).toBe(doctor!.bookings);
+      const desk = rows.find((r) => r.staffId === operator.id);
+      expect(desk).toMatchObject({ flags: [] });
+      expect(desk!.cancellations).toBeGreaterThanOrEqual(2);
+      expect((await w.inject('institution_admin', { method: 'GET', url: '/api/supervision/staff-activity' })).statusCode).toBe(403);
+      const csv = await w.inject('platform_operator', { method: 'GET', url: `/api/supervision/staff-activity?from=${w.today}&to=${addDays(w.today, 1)}&format=csv` });
+      expect(csv.body).toContain('clinic_booking_without_visit');
+    });
+
+    it('prints an institution’s monthly report for the operator and for its own administrator only', async () => {
+      const report = await w.inject('platform_operator', { method: 'GET', url: `/appointments/supervision/report?institutionId=${w.institutionId}&month=2026-03` });
+      expect(report.statusCode).toBe(200);
+      for (const part of ['月度考核', '北京大学人民医院', '80%规则', '3日内就诊', '2026-03-01 至 2026-03-31']) expect(report.body).toContain(part);
+      const own = await w.inject('institution_admin', { method: 'GET', url: '/appointments/supervision/report?month=2026-03' });
+      expect(own.statusCode).toBe(200);
+      expect(own.body).toContain('北京大学人民医院');
+      expect((await w.inject('other_admin', { method: 'GET', url: `/appointments/supervision/report?institutionId=${w.institutionId}` })).statusCode).toBe(403);
+      expect((await w.inject('doctor', { method: 'GET', url: '/appointments/supervision/report' })).statusCode).toBe(403);
+      // Its own figures through the API, and nobody else's.
+      const mine = await w.inject('institution_admin', { method: 'GET', url: `/api/supervision/appointments?granularity=month&from=2026-03-01&to=2026-03-31` });
+      expect(mine.json()).toMatchObject({ institutionId: w.institutionId });
+      const all = await w.inject('platform_operator', { method: 'GET', url: `/api/supervision/appointments?granularity=month&from=2026-03-01&to=2026-03-31` });
+      const sum = (x: LightMyRequestResponse) => (x.json() as { rows: StatisticsRow[] }).rows[0]!.ticketsTotal;
+      expect(sum(mine)).toBeLessThan(sum(all));
+      expect(refusal(await w.inject('institution_admin', { method: 'GET', url: '/api/supervision/appointments?institutionId=999' }))).toMatchObject({ status: 403, code: 'forbidden' });
     });
   });
 });
