@@ -164,7 +164,6 @@ const table: Row[] = [
       ['phone', 'platform_operator'],
       ['onsite', 'institution_admin'],
       ['clinic', 'doctor'],
-      ['referral', 'family_doctor'],
     ] as const
   ).map(
     ([channel, role]): Row => ({
@@ -172,7 +171,7 @@ const table: Row[] = [
       request: async (w, _role, seen) => {
         const patient = w.newPatient();
         seen.push(patient);
-        return { method: 'POST', url: '/api/appointments/bookings', ...json({ slotId: await w.freeSlot(channel === 'referral' ? 'referral' : 'appointment'), channel, patient }) };
+        return { method: 'POST', url: '/api/appointments/bookings', ...json({ slotId: await w.freeSlot('appointment'), channel, patient }) };
       },
       may: { [role]: created },
       check: (_w, r, res) => {
@@ -351,6 +350,16 @@ describe.each(testEngines)('appointments authorisation table on %s', (engine) =>
       }
       expect(await w.counts()).toEqual(before);
       expect((await w.k.selectFrom('appt_sessions').select('status').where('id', '=', other.id).executeTakeFirstOrThrow()).status).toBe('published');
+    });
+
+    it('sends referral bookings to the referral service, writing nothing (第二十二条)', async () => {
+      const slotId = await w.freeSlot('referral');
+      const before = await w.counts();
+      const res = await w.inject('family_doctor', { method: 'POST', url: '/api/appointments/bookings', payload: { slotId, channel: 'referral', patient: w.newPatient() } });
+      expect(res.statusCode).toBe(422);
+      expect(errorCode(res)).toBe('use_referral_service');
+      expect(res.json()).toMatchObject({ error: { citation: { doc: '西卫〔2019〕5号', article: '第二十二条' } } });
+      expect(await w.counts()).toEqual(before);
     });
 
     it('a referral needs a referral-authorised family doctor', async () => {

@@ -82,6 +82,11 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
       if (body.channel === 'referral' && !viewer.referralAuthorised) {
         return sendRefusal(req, reply, [reason('forbidden', '只有经社区卫生服务机构授权的医师可以预约转诊', 'Only doctors authorised by a community health centre may refer', art.channelDefinitions)]);
       }
+      if (body.channel === 'referral') {
+        // 第二十二条: a referral needs the family-doctor contract and health-record checks and carries
+        // the disease information (第十六条 (四)); only the referral service does that.
+        return sendRefusal(req, reply, [reason('use_referral_service', '社区转诊预约请通过转诊服务（POST /api/referrals）办理，以核验家庭医生签约和健康档案', 'Book referrals through the referral service (POST /api/referrals), which checks the family-doctor contract and health record', art.referralEligibility)]);
+      }
       let booker = body.booker;
       if (viewer.role === 'resident' && viewer.personId !== null) {
         const me = await findPersonById(deps.db.kysely, viewer.personId);

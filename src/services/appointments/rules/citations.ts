@@ -14,6 +14,7 @@ export const art = {
   windowAndLimits: cite('西卫〔2019〕5号', '第十七条'),
   confirmation: cite('西卫〔2019〕5号', '第十八条'),
   institutionFeedback: cite('西卫〔2019〕5号', '第十九条'),
+  referralEligibility: cite('西卫〔2019〕5号', '第二十二条'),
   clinicBooking: cite('西卫〔2019〕5号', '第二十四条'),
   cancellation: cite('西卫〔2019〕5号', '第二十五条'),
   checkIn: cite('西卫〔2019〕5号', '第二十六条'),
