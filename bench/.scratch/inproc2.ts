@@ -19,6 +19,7 @@ if (process.env.FAST) {
   const { FastSqliteDialect } = await import('./fast-sqlite.ts');
   db = { ...db, kysely: new Kysely<AppointmentDb>({ dialect: new FastSqliteDialect(db.sqlite!) }) };
 }
+if (process.env.DROP_INDEX) for (const i of process.env.DROP_INDEX.split(',')) db.sqlite!.exec(`drop index ${i}`);
 for (const p of (process.env.PRAGMAS ?? '').split(';').filter(Boolean)) db.sqlite!.pragma(p);
 if (process.env.STMT_CACHE) {
   const s = db.sqlite!; const orig = s.prepare.bind(s); const cache = new Map<string, any>();
