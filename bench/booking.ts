@@ -464,6 +464,7 @@ async function main(): Promise<void> {
         // no log yet
       }
     }
+    console.error(`the database and server logs are kept in ${tmp}`);
     throw error;
   }
 }
