@@ -15,3 +15,5 @@ export const interoperabilityCitation: Citation = cite('西卫〔2019〕4号', '
 export const familyDoctorCitation: Citation = cite('西卫〔2019〕5号', '第二十二条');
 /** 第七条: 标准统一、术语规范、内容准确 — the basis for refusing malformed uploads. */
 export const qualityCitation: Citation = cite('西卫〔2019〕4号', '第七条');
+/** 西卫〔2019〕5号 第二十八条: a stable referred patient is handed back to the community centre through the platform. */
+export const handBackCitation: Citation = cite('西卫〔2019〕5号', '第二十八条');

@@ -7,8 +7,15 @@ import { disclosureCitation } from './citations.ts';
  */
 export type DisclosureClass = 'public' | 'internal' | 'confidential';
 
-export const recordKinds = ['encounter', 'diagnosis', 'prescription', 'lab_result', 'family_doctor_contract'] as const;
+export const recordKinds = ['encounter', 'diagnosis', 'prescription', 'lab_result', 'family_doctor_contract', 'referral_hand_back'] as const;
 export type RecordKind = (typeof recordKinds)[number];
+
+/**
+ * What institutions upload themselves. A referral hand-back (西卫〔2019〕5号 第二十八条) arrives only
+ * from the referral platform (hand-back.ts), never through the upload format.
+ */
+export const uploadKinds = ['encounter', 'diagnosis', 'prescription', 'lab_result', 'family_doctor_contract'] as const satisfies readonly RecordKind[];
+export type UploadKind = (typeof uploadKinds)[number];
 
 /** Personal data items a grant can name: the basic items plus each kind of record. */
 export const personalDataItems = ['basics', ...recordKinds] as const;
@@ -21,6 +28,7 @@ export const dataItemLabels: Record<PersonalDataItem, { zh: string; en: string }
   prescription: { zh: '处方', en: 'Prescriptions' },
   lab_result: { zh: '检验结果', en: 'Lab results' },
   family_doctor_contract: { zh: '家庭医生签约', en: 'Family-doctor contracts' },
+  referral_hand_back: { zh: '转诊回转（下转）', en: 'Referral hand-backs' },
 };
 
 export const disclosureClasses: Record<string, DisclosureClass> = {

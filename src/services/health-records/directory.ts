@@ -8,6 +8,8 @@ import type { PlatformTables } from '../../platform/db/schema.ts';
 import type { HealthRecordsTables } from './schema.ts';
 import { k, personGroup, readBasics } from './person-index.ts';
 import type { ContractData } from './upload-format.ts';
+import { receiveHandBack, type IncomingHandBack } from './hand-back.ts';
+import { systemClock } from '../../platform/time/clock.ts';
 
 /**
  * What the referral platform asks of the centre (西卫〔2019〕5号 第二十二条: only a patient with a
@@ -34,6 +36,8 @@ export interface HealthRecordsDirectory {
   hasPersonalRecord(personId: number): Promise<boolean>;
   familyDoctorContract(personId: number): Promise<FamilyDoctorContract | null>;
   recordBasics(personId: number): Promise<RecordBasics | null>;
+  /** 西卫〔2019〕5号 第二十八条: the hand-back goes into the patient's record (idempotent by reference). */
+  receiveHandBack(personId: number, handBack: IncomingHandBack): Promise<void>;
 }
 
 export interface DirectoryOptions {
@@ -86,6 +90,9 @@ export function healthRecordsDirectory(db: Db<PlatformTables> | Db<HealthRecords
       const agg = await kdb.selectFrom('hr_documents').select((e) => [e.fn.countAll().as('n'), e.fn.max('updated_at').as('last')]).where('person_id', 'in', members).executeTakeFirstOrThrow();
       await audit(b.personId, 'basics');
       return { personId: b.personId, name: b.name, sex: b.sex, birthDate: b.birthDate, documents: Number(agg.n), lastUpdated: (agg.last as string | null) ?? null };
+    },
+    async receiveHandBack(personId, handBack) {
+      await receiveHandBack(hdb, options.clock ?? systemClock, personId, handBack);
     },
   };
 }

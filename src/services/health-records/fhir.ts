@@ -235,6 +235,14 @@ export function recordToFhirBundle(record: RecordView, person: { docType: string
       case 'lab_result':
         r = { resourceType: 'Observation', ...common, status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }], code: { text: x.name, ...(x.code ? { coding: [{ system: LOINC, code: x.code, display: x.name }] } : {}) }, effectiveDateTime: x.collectedAt, ...(typeof x.value === 'number' ? { valueQuantity: { value: x.value, ...(x.unit ? { unit: x.unit } : {}) } } : { valueString: x.value }), ...(x.referenceRange ? { referenceRange: [{ text: x.referenceRange }] } : {}), ...(x.abnormal !== undefined ? { interpretation: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: x.abnormal ? 'A' : 'N' }] }] } : {}) };
         break;
+      case 'referral_hand_back':
+        // 西卫〔2019〕5号 第二十八条: a referral note (LOINC 57133-1) with its three parts as sections.
+        r = { resourceType: 'Composition', ...common, status: 'final', type: { coding: [{ system: LOINC, code: '57133-1', display: 'Referral note' }], text: '转诊回转' }, date: x.handedBackAt, author: [{ display: x.fromOrganisationName }], title: '下转（转回社区）', section: [
+          { title: '诊断', text: narrative(x.diagnosis) },
+          { title: '诊疗经过', text: narrative(x.treatment) },
+          { title: '后续治疗和康复方案', text: narrative(x.plan) },
+        ] };
+        break;
       default:
         // Family-doctor contracts as a FHIR Contract (export only; the native format uploads them).
         r = { resourceType: 'Contract', id: common.id, identifier: common.identifier, meta: common.meta, status: x.status === 'terminated' ? 'terminated' : 'executed', issued: x.signedOn, applies: { start: x.signedOn, ...(x.validUntil ? { end: x.validUntil } : {}) }, subject: [{ reference: patientRef }], authority: [{ display: d.sourceOrganisationName }], signer: [{ type: { text: '家庭医生' }, party: { display: x.doctorName }, signature: [] }], title: '家庭医生签约服务协议' };
@@ -242,6 +250,10 @@ export function recordToFhirBundle(record: RecordView, person: { docType: string
     entries.push({ fullUrl: `${r.resourceType as string}/${r.id as string}`, resource: r });
   }
   return { resourceType: 'Bundle', type: 'collection', timestamp: generatedAt, meta: { source: '西城区居民健康档案中心' }, entry: entries };
+}
+
+function narrative(v: unknown): J {
+  return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${escapeXml(String(v ?? ''))}</div>` };
 }
 
 function escapeXml(s: string): string {

@@ -9,6 +9,7 @@ import { dataItemLabels } from './data-items.ts';
 import type { RecordView } from './record.ts';
 import type { AccessEntry } from './record.ts';
 import { actionText, purposeText, roleText } from './labels.ts';
+import { describeHandBack } from './hand-back-text.ts';
 
 /**
  * 第十五条 查询和复制服务: the resident's copy as a PDF. Chinese text needs a CJK font, which pdfkit
@@ -47,7 +48,7 @@ export class PdfFontMissing extends Error {
   }
 }
 
-const kindOrder = ['family_doctor_contract', 'diagnosis', 'encounter', 'prescription', 'lab_result'] as const;
+const kindOrder = ['family_doctor_contract', 'referral_hand_back', 'diagnosis', 'encounter', 'prescription', 'lab_result'] as const;
 
 function describe(kind: string, d: Record<string, unknown>, en: boolean): string {
   const s = (k: string) => (d[k] === undefined || d[k] === null ? '' : String(d[k]));
@@ -60,6 +61,8 @@ function describe(kind: string, d: Record<string, unknown>, en: boolean): string
       return `${s('prescribedOn')} ${s('medication')} ${s('dose')} ${s('frequency')}${d.route ? ` ${s('route')}` : ''}${d.days ? (en ? ` ${s('days')} days` : ` ${s('days')}天`) : ''}`;
     case 'lab_result':
       return `${s('collectedAt').slice(0, 10)} ${s('name')} ${s('value')}${s('unit')}${d.referenceRange ? ` (${en ? 'ref' : '参考'} ${s('referenceRange')})` : ''}${d.abnormal === true ? (en ? ' abnormal' : ' 异常') : ''}`;
+    case 'referral_hand_back':
+      return describeHandBack(d, en);
     default:
       return `${s('signedOn')} ${en ? 'family doctor' : '家庭医生'} ${s('doctorName')}${d.validUntil ? (en ? ` until ${s('validUntil')}` : ` 有效至 ${s('validUntil')}`) : ''}${d.status === 'terminated' ? (en ? ' (terminated)' : '（已解约）') : ''}`;
   }

@@ -4,7 +4,7 @@ import { isCivilDate } from '../../platform/time/civil.ts';
 import { parseIsoInstant } from '../../platform/time/iso-instant.ts';
 import { civilDateOf } from '../../platform/time/civil.ts';
 import { identityCitation, qualityCitation } from './citations.ts';
-import { recordKinds, type RecordKind } from './data-items.ts';
+import { uploadKinds, type UploadKind } from './data-items.ts';
 
 /**
  * The native upload format (documented in UPLOAD-FORMAT.md). Validation is pure and reports every
@@ -70,7 +70,7 @@ export interface ContractData {
 export type RecordData = EncounterData | DiagnosisData | PrescriptionData | LabResultData | ContractData;
 
 export interface UploadItem {
-  kind: RecordKind;
+  kind: UploadKind;
   id: string;
   patient: PatientRef;
   data: RecordData;
@@ -213,7 +213,7 @@ function checkPatient(c: Checker, v: unknown, path: string): PatientRef | undefi
   return ref;
 }
 
-function checkData(c: Checker, kind: RecordKind, v: unknown, path: string): { data: RecordData; occurredOn: string } | undefined {
+function checkData(c: Checker, kind: UploadKind, v: unknown, path: string): { data: RecordData; occurredOn: string } | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
   const before = c.problems.length;
@@ -337,7 +337,7 @@ export function validateUpload(body: unknown, today: string): { ok: true; items:
     const it = c.object(raw, path);
     if (!it) return;
     c.known(it, path, ['kind', 'id', 'patient', 'data']);
-    const kind = c.oneOf(it, 'kind', path, recordKinds, true);
+    const kind = c.oneOf(it, 'kind', path, uploadKinds, true);
     const id = c.text(it, 'id', path, { required: true, max: 64 });
     const patient = checkPatient(c, it.patient, `${path}.patient`);
     const data = kind ? checkData(c, kind, it.data, `${path}.data`) : undefined;

@@ -19,6 +19,8 @@ export interface FamilyDoctorContractFacts {
 export interface HandBack {
   fromOrganisationId: number;
   toOrganisationId: number;
+  /** The hospital staff member who handed the patient back. */
+  byStaffId: number;
   diagnosis: string;
   treatment: string;
   plan: string;
@@ -33,7 +35,7 @@ export interface HealthRecordsPort {
   familyDoctorContract(personId: number): Promise<FamilyDoctorContractFacts | null>;
   /** 第十六条 (四): the health-record basics a referral carries (stored with the referral as sent). */
   recordBasics(personId: number): Promise<object | null>;
-  /** 第二十八条: the patient's record receives the hand-back. Optional until health-records has it. */
+  /** 第二十八条: the patient's record receives the hand-back (optional: a deployment without health records records it as undelivered). */
   receiveHandBack?(personId: number, handBack: HandBack): Promise<void>;
 }
 

@@ -129,6 +129,7 @@ async function attemptDelivery(db: Db<AppointmentDb>, clock: Clock, port: Health
     await port.receiveHandBack(Number(r.person_id), {
       fromOrganisationId: Number(r.from_organisation_id),
       toOrganisationId: Number(r.to_organisation_id),
+      byStaffId: Number(r.requester_staff_id),
       diagnosis: r.diagnosis ?? '',
       treatment: r.treatment ?? '',
       plan: r.plan ?? '',

@@ -261,7 +261,7 @@ describe.each(testEngines)('community referrals on %s (西卫〔2019〕5号 第�
       expect(committedWhenDelivered).toBe(true);
       expect(w.port.received.at(-1)).toEqual({
         personId: p.id,
-        handBack: { fromOrganisationId: w.hospitalOrgId, toOrganisationId: w.centreOrgId, diagnosis: '原发性高血压3级', treatment: '住院调整为氨氯地平联合缬沙坦', plan: '社区每2周随访血压，3个月后复查肾功能', at: '2026-03-03T00:10:00.000Z', reference: `appointments/referral/${hb.referralId}` },
+        handBack: { fromOrganisationId: w.hospitalOrgId, toOrganisationId: w.centreOrgId, byStaffId: w.staffIds.doctor, diagnosis: '原发性高血压3级', treatment: '住院调整为氨氯地平联合缬沙坦', plan: '社区每2周随访血压，3个月后复查肾功能', at: '2026-03-03T00:10:00.000Z', reference: `appointments/referral/${hb.referralId}` },
       });
       const down = await w.k.selectFrom('appt_referrals').selectAll().where('id', '=', hb.referralId).executeTakeFirstOrThrow();
       expect(down).toMatchObject({ direction: 'down', status: 'sent', delivered_at: '2026-03-03T00:10:00.000Z' });

@@ -163,7 +163,7 @@ const table: Row[] = [
       ['web', 'resident'],
       ['phone', 'platform_operator'],
       ['onsite', 'institution_admin'],
-      ['clinic', 'doctor'],
+      // 'clinic' goes through POST /api/clinic/bookings (第二十四条); see the refusal test below.
     ] as const
   ).map(
     ([channel, role]): Row => ({
@@ -359,6 +359,16 @@ describe.each(testEngines)('appointments authorisation table on %s', (engine) =>
       expect(res.statusCode).toBe(422);
       expect(errorCode(res)).toBe('use_referral_service');
       expect(res.json()).toMatchObject({ error: { citation: { doc: '西卫〔2019〕5号', article: '第二十二条' } } });
+      expect(await w.counts()).toEqual(before);
+    });
+
+    it('sends in-clinic bookings to the doctor’s workstation service, writing nothing (第二十四条)', async () => {
+      const slotId = await w.freeSlot('appointment');
+      const before = await w.counts();
+      const res = await w.inject('doctor', { method: 'POST', url: '/api/appointments/bookings', payload: { slotId, channel: 'clinic', patient: w.newPatient() } });
+      expect(res.statusCode).toBe(422);
+      expect(errorCode(res)).toBe('use_clinic_service');
+      expect(res.json()).toMatchObject({ error: { citation: { doc: '西卫〔2019〕5号', article: '第二十四条' } } });
       expect(await w.counts()).toEqual(before);
     });
 

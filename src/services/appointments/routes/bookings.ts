@@ -87,6 +87,11 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
         // the disease information (第十六条 (四)); only the referral service does that.
         return sendRefusal(req, reply, [reason('use_referral_service', '社区转诊预约请通过转诊服务（POST /api/referrals）办理，以核验家庭医生签约和健康档案', 'Book referrals through the referral service (POST /api/referrals), which checks the family-doctor contract and health record', art.referralEligibility)]);
       }
+      if (body.channel === 'clinic') {
+        // 第二十四条: in-clinic booking is one of four kinds (follow-up, senior doctor, other department,
+        // consultation), each with its own checks and audited overrides; only the clinic service applies them.
+        return sendRefusal(req, reply, [reason('use_clinic_service', '诊间预约请通过医生工作站（POST /api/clinic/bookings）办理，以核验预约类型', 'Book in-clinic through the doctor’s workstation (POST /api/clinic/bookings), which checks the kind of booking', art.clinicBooking)]);
+      }
       let booker = body.booker;
       if (viewer.role === 'resident' && viewer.personId !== null) {
         const me = await findPersonById(deps.db.kysely, viewer.personId);

@@ -16,6 +16,7 @@ import { residentCopyCitation } from '../citations.ts';
 import { findCjkFont } from '../pdf.ts';
 import { k } from '../person-index.ts';
 import { csv } from '../http-helpers.ts';
+import { describeHandBack } from '../hand-back-text.ts';
 
 function describeData(kind: string, d: Record<string, unknown>, en: boolean): string {
   const s = (key: string) => (d[key] === undefined || d[key] === null ? '' : String(d[key]));
@@ -24,6 +25,7 @@ function describeData(kind: string, d: Record<string, unknown>, en: boolean): st
     case 'diagnosis': return `${s('code')} ${s('display')}`;
     case 'prescription': return `${s('medication')} ${s('dose')} ${s('frequency')}`;
     case 'lab_result': return `${s('name')} ${s('value')}${s('unit')}${d.referenceRange ? `（${en ? 'ref' : '参考'} ${s('referenceRange')}）` : ''}`;
+    case 'referral_hand_back': return describeHandBack(d, en);
     default: return `${en ? 'Family doctor' : '家庭医生'} ${s('doctorName')}${d.validUntil ? (en ? `, until ${s('validUntil')}` : `，有效至 ${s('validUntil')}`) : ''}`;
   }
 }
@@ -46,7 +48,7 @@ export function registerResidentPages(app: FastifyInstance, deps: PlatformDeps):
     }
     const r = d.value;
     const b = r.basics;
-    const kinds = ['family_doctor_contract', 'diagnosis', 'encounter', 'prescription', 'lab_result'] as const;
+    const kinds = ['family_doctor_contract', 'referral_hand_back', 'diagnosis', 'encounter', 'prescription', 'lab_result'] as const;
     const body = html`<p>${en ? 'This is the record the district health-record centre holds about you, from the institutions that treated you.' : '以下是西城区居民健康档案中心根据为您服务的医疗卫生机构上传的信息为您建立的档案。'} <a class="citation" href="/law/${encodeURIComponent(residentCopyCitation.doc)}#${encodeURIComponent(residentCopyCitation.article)}">${citationText(ctx.locale, residentCopyCitation)}</a></p>
 <p><a class="button secondary" href="/health-records/download">${en ? 'Download a copy' : '下载副本'}</a> <a href="/health-records/access">${en ? 'Who accessed my record, and when' : '谁在何时访问了我的档案'}</a></p>
 <h2>${en ? 'About you' : '基本信息'}</h2>
