@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { runSql } from '../db/prepared.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { AuditLogTable, PlatformTables } from '../db/schema.ts';
@@ -49,7 +50,9 @@ export async function appendAudit<T extends PlatformTables>(
   entry: AuditEntry,
 ): Promise<number> {
   const db = trx as unknown as Kysely<PlatformTables>;
-  const head = await db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  // Hot path (every write appends): statements written once, see db/prepared.ts.
+  const head = (await runSql<{ seq: number | string; hash: string }>(db, 'select seq, hash from audit_head where id = 1', [])).rows[0];
+  if (!head) throw new Error('audit_head missing');
   const fields: HashedFields = {
     seq: Number(head.seq) + 1,
     at: clock.now().toISOString(),
@@ -67,13 +70,12 @@ export async function appendAudit<T extends PlatformTables>(
     prev_hash: head.hash,
   };
   const hash = hashAuditRow(fields);
-  await db.insertInto('audit_log').values({ ...fields, hash }).execute();
-  const moved = await db
-    .updateTable('audit_head')
-    .set({ seq: fields.seq, hash })
-    .where('id', '=', 1)
-    .where('seq', '=', head.seq)
-    .executeTakeFirst();
-  if (Number(moved.numUpdatedRows) !== 1) throw new Error('audit head moved during append');
+  await runSql(
+    db,
+    'insert into audit_log (seq, at, actor_kind, actor_id, actor_name, actor_role, action, entity_type, entity_id, purpose, grant_ref, source_ip, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [fields.seq, fields.at, fields.actor_kind, fields.actor_id, fields.actor_name, fields.actor_role, fields.action, fields.entity_type, fields.entity_id, fields.purpose, fields.grant_ref, fields.source_ip, fields.detail, fields.prev_hash, hash],
+  );
+  const moved = await runSql(db, 'update audit_head set seq = ?, hash = ? where id = 1 and seq = ?', [fields.seq, hash, head.seq]);
+  if (Number(moved.numAffectedRows) !== 1) throw new Error('audit head moved during append');
   return fields.seq;
 }

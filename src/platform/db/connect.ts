@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { PlatformTables } from './schema.ts';
+import { CachedSqliteDialect } from './sqlite-driver.ts';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -49,7 +50,7 @@ export function openSqlite<T>(file: string): Db<T> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const kysely = new Kysely<T>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<T>({ dialect: new CachedSqliteDialect(sqlite) });
   return {
     kysely,
     engine: 'sqlite',

@@ -1,13 +1,15 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Db } from './connect.ts';
-import { inTransaction, type Tx } from './transaction.ts';
+import { inTransaction, isRetryable, type Tx } from './transaction.ts';
 
 /**
  * Runs units of work in transactions, committing the units that arrive in the same event-loop
- * turn together on SQLite: one BEGIN IMMEDIATE … COMMIT (one WAL sync) for the batch, each unit in
- * its own SAVEPOINT so a unit that throws is undone alone. A caller's promise settles only after
- * the batch has committed, so nothing is acknowledged that a crash could lose.
- * On PostgreSQL each unit is its own SERIALIZABLE transaction (several processes share the server).
+ * turn together: one transaction (on SQLite one BEGIN IMMEDIATE … COMMIT and one WAL write; on
+ * PostgreSQL one turn of the writer lock, see inTransaction, and one WAL flush) for the batch,
+ * each unit in its own SAVEPOINT so a unit that throws is undone alone. A caller's promise settles
+ * only after the batch has committed, so nothing is acknowledged that a crash could lose.
+ * On PostgreSQL a serialization failure inside any unit reruns the whole batch (units, like every
+ * inTransaction block, must have no side effects outside the database).
  */
 export interface GroupCommitter<T> {
   run<R>(unit: (trx: Tx<T>) => Promise<R>): Promise<R>;
@@ -19,33 +21,58 @@ interface Pending<T> {
   reject: (e: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+// Raw statements: no query building or compiling per unit (and on SQLite one cached statement each).
+const begin = CompiledQuery.raw('begin immediate');
+const commit = CompiledQuery.raw('commit');
+const rollback = CompiledQuery.raw('rollback');
+const savepoint = CompiledQuery.raw('savepoint unit');
+const release = CompiledQuery.raw('release savepoint unit');
+const rollbackToSavepoint = CompiledQuery.raw('rollback to savepoint unit');
+
+/** Runs the batch's units one after another in trx, each in a savepoint. */
+async function runUnits<T>(trx: Tx<T>, batch: readonly Pending<T>[], rethrow: (error: unknown) => boolean): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const p of batch) {
+    await trx.executeQuery(savepoint);
+    try {
+      const value = await p.unit(trx);
+      await trx.executeQuery(release);
+      outcomes.push({ ok: true, value });
+    } catch (error) {
+      if (rethrow(error)) throw error;
+      await trx.executeQuery(rollbackToSavepoint);
+      await trx.executeQuery(release);
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
+}
+
 export function groupCommitter<T>(db: Db<T>, maxBatch = 256): GroupCommitter<T> {
-  if (db.engine !== 'sqlite') return { run: (unit) => inTransaction(db, unit) };
-  let queue: Pending<T>[] = [];
+  const queue: Pending<T>[] = [];
   let scheduled = false;
   let chain: Promise<void> = Promise.resolve();
 
-  const flush = async (batch: Pending<T>[]) => {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  const settle = (batch: readonly Pending<T>[], outcomes: readonly Outcome[]) =>
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if (o?.ok) p.resolve(o.value);
+      else p.reject(o ? o.error : new Error('unit did not run'));
+    });
+
+  const flushSqlite = async (batch: readonly Pending<T>[]) => {
+    let outcomes: Outcome[];
     try {
-      await db.kysely.connection().execute(async (conn: Kysely<T>) => {
-        await sql`begin immediate`.execute(conn);
+      outcomes = await db.kysely.connection().execute(async (conn: Kysely<T>) => {
+        await conn.executeQuery(begin);
         try {
-          for (const p of batch) {
-            await sql`savepoint unit`.execute(conn);
-            try {
-              const value = await p.unit(conn);
-              await sql`release savepoint unit`.execute(conn);
-              outcomes.push({ ok: true, value });
-            } catch (error) {
-              await sql`rollback to savepoint unit`.execute(conn);
-              await sql`release savepoint unit`.execute(conn);
-              outcomes.push({ ok: false, error });
-            }
-          }
-          await sql`commit`.execute(conn);
+          const o = await runUnits(conn, batch, () => false);
+          await conn.executeQuery(commit);
+          return o;
         } catch (error) {
-          await sql`rollback`.execute(conn).catch(() => undefined);
+          await conn.executeQuery(rollback).catch(() => undefined);
           throw error;
         }
       });
@@ -53,12 +80,23 @@ export function groupCommitter<T>(db: Db<T>, maxBatch = 256): GroupCommitter<T> 
       batch.forEach((p) => p.reject(error));
       return;
     }
-    batch.forEach((p, i) => {
-      const o = outcomes[i];
-      if (o?.ok) p.resolve(o.value);
-      else p.reject(o?.error);
-    });
+    settle(batch, outcomes);
   };
+
+  // PostgreSQL: several app processes share the server, so the batch is an ordinary inTransaction
+  // (SERIALIZABLE, behind the writer lock, retried as a whole on 40001/40P01).
+  const flushPostgres = async (batch: readonly Pending<T>[]) => {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await inTransaction(db, (trx) => runUnits(trx, batch, isRetryable));
+    } catch (error) {
+      batch.forEach((p) => p.reject(error));
+      return;
+    }
+    settle(batch, outcomes);
+  };
+
+  const flush = db.engine === 'sqlite' ? flushSqlite : flushPostgres;
 
   const schedule = () => {
     if (scheduled) return;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { runSql } from '../db/prepared.ts';
 import type { Clock } from '../time/clock.ts';
 import type { PlatformTables } from '../db/schema.ts';
 import type { Role } from './roles.ts';
@@ -42,30 +43,41 @@ export async function closeSession(db: Kysely<PlatformTables>, token: string): P
   await db.deleteFrom('sessions').where('id', '=', tokenId(token)).execute();
 }
 
+interface ViewerRow {
+  subject_kind: string;
+  p_id: number | null;
+  p_name: string | null;
+  st_id: number | null;
+  display_name: string | null;
+  person_id: number | null;
+  role: string | null;
+  organisation_id: number | null;
+  referral_authorised: number | null;
+}
+
+// Every signed-in request runs this: one statement, written once (see db/prepared.ts).
+const viewerSql = `select s.subject_kind, p.id as p_id, p.name as p_name, st.id as st_id, st.display_name, st.person_id, st.role, st.organisation_id, st.referral_authorised
+  from sessions s
+  left join persons p on s.subject_kind = 'person' and p.id = s.subject_id
+  left join staff st on s.subject_kind = 'staff' and st.id = s.subject_id and st.active = 1
+  where s.id = ? and s.expires_at > ?`;
+
 export async function viewerForToken(db: Kysely<PlatformTables>, clock: Clock, token: string): Promise<Viewer | undefined> {
-  const s = await db
-    .selectFrom('sessions')
-    .selectAll()
-    .where('id', '=', tokenId(token))
-    .where('expires_at', '>', clock.now().toISOString())
-    .executeTakeFirst();
-  if (!s) return undefined;
-  const subjectId = Number(s.subject_id);
-  if (s.subject_kind === 'person') {
-    const p = await db.selectFrom('persons').select(['id', 'name']).where('id', '=', subjectId).executeTakeFirst();
-    return p
-      ? { kind: 'person', id: Number(p.id), personId: Number(p.id), name: p.name, role: 'resident', organisationId: null, referralAuthorised: false }
-      : undefined;
+  const r = (await runSql<ViewerRow>(db, viewerSql, [tokenId(token), clock.now().toISOString()])).rows[0];
+  if (!r) return undefined;
+  if (r.subject_kind === 'person') {
+    return r.p_id === null || r.p_name === null
+      ? undefined
+      : { kind: 'person', id: Number(r.p_id), personId: Number(r.p_id), name: r.p_name, role: 'resident', organisationId: null, referralAuthorised: false };
   }
-  const st = await db.selectFrom('staff').selectAll().where('id', '=', subjectId).where('active', '=', 1).executeTakeFirst();
-  if (!st) return undefined;
+  if (r.subject_kind !== 'staff' || r.st_id === null || r.display_name === null) return undefined;
   return {
     kind: 'staff',
-    id: Number(st.id),
-    personId: st.person_id === null ? null : Number(st.person_id),
-    name: st.display_name,
-    role: st.role as Role,
-    organisationId: st.organisation_id === null ? null : Number(st.organisation_id),
-    referralAuthorised: Number(st.referral_authorised) === 1,
+    id: Number(r.st_id),
+    personId: r.person_id === null ? null : Number(r.person_id),
+    name: r.display_name,
+    role: r.role as Role,
+    organisationId: r.organisation_id === null ? null : Number(r.organisation_id),
+    referralAuthorised: Number(r.referral_authorised) === 1,
   };
 }

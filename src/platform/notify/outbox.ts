@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { runSql } from '../db/prepared.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { OutboxTable, PlatformTables } from '../db/schema.ts';
@@ -24,23 +25,16 @@ export async function enqueueMessage<T extends PlatformTables, P>(
 ): Promise<number> {
   const db = trx as unknown as Kysely<PlatformTables>;
   const now = clock.now().toISOString();
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      created_at: now,
-      person_id: to.personId,
-      phone: to.phone,
-      channel: 'sms',
-      template: template.name,
-      params: JSON.stringify(params),
-      locale: to.locale === 'en' ? 'en' : 'zh-CN',
-      body: renderTemplate(template, to.locale, params),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const locale = to.locale === 'en' ? 'en' : 'zh-CN';
+  // Hot path (every booking confirms): statement written once, see db/prepared.ts.
+  const row = (
+    await runSql<{ id: number | string }>(
+      db,
+      "insert into outbox (created_at, person_id, phone, channel, template, params, locale, body, status, attempts, next_attempt_at) values (?, ?, ?, 'sms', ?, ?, ?, ?, 'pending', 0, ?) returning id",
+      [now, to.personId, to.phone, template.name, JSON.stringify(params), locale, renderTemplate(template, to.locale, params), now],
+    )
+  ).rows[0];
+  if (!row) throw new Error('outbox insert returned no id');
   return Number(row.id);
 }
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { actorOf, requireRole } from '../../../platform/http/auth.ts';
 import { sendRefusal } from '../../../platform/http/refusal.ts';
 import { documentTypes } from '../../../platform/identity/documents.ts';
-import { findPersonById } from '../../../platform/identity/persons.ts';
+import { runSql } from '../../../platform/db/prepared.ts';
 import { maskDocumentNumber, maskPhone } from '../../../platform/identity/masking.ts';
 import { reason } from '../../../platform/law/decision.ts';
 import { civilDateOf, parseCivilDate } from '../../../platform/time/civil.ts';
@@ -94,9 +94,10 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
       }
       let booker = body.booker;
       if (viewer.role === 'resident' && viewer.personId !== null) {
-        const me = await findPersonById(deps.db.kysely, viewer.personId);
+        // Hot path: one prepared statement (db/prepared.ts), not a built query.
+        const me = (await runSql<{ doc_type: string; doc_number: string; name: string; phone: string }>(deps.k, 'select doc_type, doc_number, name, phone from persons where id = ?', [viewer.personId])).rows[0];
         // Booking for a family member: the signed-in resident is the booker (第十六条).
-        if (me && !(me.docType === body.patient.docType && me.docNumber === body.patient.docNumber.trim().toUpperCase())) booker = { name: me.name, phone: me.phone };
+        if (me && !(me.doc_type === body.patient.docType && me.doc_number === body.patient.docNumber.trim().toUpperCase())) booker = { name: me.name, phone: me.phone };
         else booker = undefined;
       }
       if (['onsite', 'window', 'clinic'].includes(body.channel)) {

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSql, toDollarPlaceholders } from './prepared.ts';
+import { openTestDatabase, testEngines, type TestDatabase } from './test-databases.ts';
+import { platformMigrations } from '../migrations.ts';
+import type { PlatformTables } from './schema.ts';
+import { inTransaction } from './transaction.ts';
+
+describe('toDollarPlaceholders', () => {
+  it('numbers every ? in order', () => {
+    expect(toDollarPlaceholders('select * from t where a = ? and b = ? limit ?')).toBe('select * from t where a = $1 and b = $2 limit $3');
+  });
+  it('leaves a ? inside a quoted literal alone', () => {
+    expect(toDollarPlaceholders("select '?' as q, 'it''s ?' as r where a = ?")).toBe("select '?' as q, 'it''s ?' as r where a = $1");
+  });
+});
+
+describe.each(testEngines)('runSql on %s', (engine) => {
+  let t: TestDatabase<PlatformTables>;
+  beforeAll(async () => {
+    t = await openTestDatabase<PlatformTables>(engine, platformMigrations);
+  });
+  afterAll(async () => {
+    await t.cleanup();
+  });
+
+  it('binds ? parameters on both engines, outside and inside a transaction', async () => {
+    const k = t.db.kysely;
+    const inserted = await runSql<{ id: number }>(
+      k,
+      "insert into persons (doc_type, doc_number, name, phone, locale, created_at) values (?, ?, ?, ?, 'zh-CN', ?) returning id",
+      ['passport', 'E1234567', '张三', '13800000000', '2026-03-02T00:00:00.000Z'],
+    );
+    const id = Number(inserted.rows[0]?.id);
+    expect(id).toBeGreaterThan(0);
+    const row = await runSql<{ name: string; q: string }>(k, "select name, '?' as q from persons where doc_type = ? and doc_number = ?", ['passport', 'E1234567']);
+    expect(row.rows).toEqual([{ name: '张三', q: '?' }]);
+    const updated = await inTransaction(t.db, (trx) => runSql(trx, 'update persons set phone = ? where id = ?', ['13900000000', id]));
+    expect(Number(updated.numAffectedRows)).toBe(1);
+    const none = await runSql(k, 'update persons set phone = ? where id = ?', ['13900000000', id + 1000]);
+    // PGlite leaves numAffectedRows out when no row changed.
+    expect(Number(none.numAffectedRows ?? 0)).toBe(0);
+    // The same text again (cached statement / cached $n rewrite) with other values.
+    expect((await runSql<{ phone: string }>(k, "select name, '?' as q from persons where doc_type = ? and doc_number = ?", ['passport', 'nobody'])).rows).toEqual([]);
+  });
+});
