@@ -63,6 +63,12 @@ export function summaryList(rows: readonly { key: string; value: string | SafeHt
   return html`<dl class="summary-list">${rows.map((r) => html`<div class="summary-row"><dt>${r.key}</dt><dd>${r.value}</dd>${r.change ? html`<dd><a href="${r.change}">更改</a></dd>` : ''}</div>`)}</dl>`;
 }
 
-export function table(headers: readonly string[], rows: readonly (readonly (string | SafeHtml)[])[], caption?: string): SafeHtml {
-  return html`<div class="table-wrap"><table>${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr>${headers.map((h) => html`<th scope="col">${h}</th>`)}</tr></thead><tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
+/**
+ * A data table. On a phone a wide table scrolls inside its wrapper; a focusable, named region lets
+ * keyboard users scroll it too (WCAG 2.1.1, axe scrollable-region-focusable). The region is named by
+ * `label`, else the caption, else the headers: give a label when a page has two tables alike.
+ */
+export function table(headers: readonly string[], rows: readonly (readonly (string | SafeHtml)[])[], caption?: string, label?: string): SafeHtml {
+  const name = label ?? caption ?? headers.filter(Boolean).join(' / ');
+  return html`<div class="table-wrap" role="region" tabindex="0" aria-label="${name}"><table>${caption ? html`<caption>${caption}</caption>` : ''}<thead><tr>${headers.map((h) => (h ? html`<th scope="col">${h}</th>` : html`<td></td>`))}</tr></thead><tbody>${rows.map((r) => html`<tr>${r.map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody></table></div>`;
 }

@@ -9,6 +9,11 @@ import { registerScheduleRoutes } from './routes/schedule.ts';
 import { registerRegistryRoutes } from './routes/registries.ts';
 import { registerResidentPages } from './pages/resident.ts';
 import { registerAdminPages } from './pages/admin.ts';
+import { registerAppointmentAssets } from './pages/assets.ts';
+import { registerFrontDesk } from './pages/front-desk.ts';
+import { registerPhonePages } from './pages/phone.ts';
+import { registerViolationPages } from './pages/violations.ts';
+import { registerFamilyBooking } from './pages/family-booking.ts';
 import { registerNavItem } from '../../platform/web/layout.ts';
 import type { AppointmentsPorts } from './referrals/eligibility.ts';
 import type { ReferralDeps } from './referrals/context.ts';
@@ -16,6 +21,7 @@ import { registerReferralRoutes } from './referrals/routes.ts';
 import { registerClinicRoutes } from './referrals/clinic-routes.ts';
 import { registerReferralPages } from './referrals/pages.ts';
 import { registerClinicPages } from './referrals/clinic-pages.ts';
+import { registerClinicToday } from './pages/clinic-today.ts';
 import { registerSupervisionRoutes } from './supervision/routes.ts';
 import { registerSupervisionPages } from './supervision/pages.ts';
 import { registerFhirRoutes } from './fhir/routes.ts';
@@ -43,10 +49,23 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerBookingRoutes(app, sdeps);
   registerResidentPages(app, sdeps);
   registerAdminPages(app, sdeps);
+  registerAppointmentAssets(app);
+  registerFamilyBooking(app, sdeps);
+  // Front desk (第二十六条 check-in, 第十条 (三) window tickets), phone booking (第三十三条) and the
+  // violation list (第六条 (三), 第三十二条): the roles are those the matching APIs allow.
+  registerNavItem({ href: '/appointments/window', zh: '挂号窗口', en: 'Registration window', roles: ['institution_admin'] });
+  registerNavItem({ href: '/appointments/kiosk', zh: '自助机', en: 'Kiosk', roles: ['institution_admin'] });
+  registerNavItem({ href: '/appointments/phone', zh: '电话预约', en: 'Phone booking', roles: ['platform_operator'] });
+  registerNavItem({ href: '/appointments/violations', zh: '违约名单', en: 'Violation list', roles: ['platform_operator'] });
+  registerFrontDesk(app, sdeps, 'window');
+  registerFrontDesk(app, sdeps, 'kiosk');
+  registerPhonePages(app, sdeps);
+  registerViolationPages(app, sdeps);
   const rdeps: ReferralDeps = { ...sdeps, ports };
   registerNavItem({ href: '/referrals', zh: '社区转诊', en: 'Referrals', roles: ['family_doctor'] });
   registerNavItem({ href: '/referrals/queue', zh: '转诊接诊', en: 'Incoming referrals', roles: ['institution_admin', 'doctor'] });
   registerNavItem({ href: '/appointments/clinic', zh: '诊间预约', en: 'In-clinic booking', roles: ['doctor'] });
+  registerNavItem({ href: '/appointments/clinic/today', zh: '今日患者', en: 'Today’s patients', roles: ['doctor'] });
   registerNavItem({ href: '/appointments/supervision', zh: '监管统计', en: 'Supervision', roles: ['platform_operator'] });
   registerNavItem({ href: '/appointments/supervision/report', zh: '考核报告', en: 'Assessment report', roles: ['institution_admin'] });
   registerNavItem({ href: '/appointments/disclosure', zh: '预约公示', en: 'Disclosure' });
@@ -56,6 +75,7 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerFhirRoutes(app, rdeps);
   registerReferralPages(app, rdeps);
   registerClinicPages(app, rdeps);
+  registerClinicToday(app, rdeps);
   registerSupervisionPages(app, sdeps);
   return sdeps;
 }

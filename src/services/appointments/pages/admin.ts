@@ -5,6 +5,7 @@ import { page } from '../../../platform/web/layout.ts';
 import { html } from '../../../platform/web/html.ts';
 import { button, errorSummary, table, textInput, type FieldError } from '../../../platform/web/components.ts';
 import { pick } from '../../../platform/http/locale.ts';
+import type { Reason } from '../../../platform/law/decision.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { addDays, civilDateOf, parseCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
 import { requiredSlotMinutes, type InstitutionLevel } from '../rules/schedule.ts';
@@ -14,6 +15,8 @@ import { previewStop, stopSession } from '../store/stops.ts';
 import { upsertRegistryRow } from '../store/registries.ts';
 import { institutionOfOrganisation } from '../store/registries.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
+import { plannedSlots, schedulePreview, weekOf } from './schedule-preview.ts';
+import { assetLinks } from './desk-kit.ts';
 
 type Form = Record<string, string | undefined>;
 const field = (b: unknown, k: string) => {
@@ -62,10 +65,10 @@ export function registerAdminPages(app: FastifyInstance, deps: AppointmentsDeps)
       .limit(200)
       .execute();
     const slotMinutes = requiredSlotMinutes({ level: profile.level as InstitutionLevel, type: profile.type, configuredSlotMinutes: profile.slot_minutes });
-    const body = html`${errorSummary(ctx.locale, errors)}
+    const body = html`${assetLinks('schedule-editor.js')}${errorSummary(ctx.locale, errors)}
 <p>${profile.name} · ${profile.level}${profile.type} · ${en ? 'slot length' : '分时段'} ${slotMinutes ?? '—'} ${en ? 'min' : '分钟'} (${html`<a href="/law/${encodeURIComponent('西卫〔2019〕5号')}#第十条">第十条</a>`}) · ${en ? 'referral reserve' : '转诊预留'} ${profile.referral_share_pct}% (${html`<a href="/law/${encodeURIComponent('西卫〔2019〕5号')}#第十一条">第十一条</a>`})</p>
 <h2>${en ? 'Publish a session' : '发布出诊安排'}</h2>
-<form method="post" action="/appointments/admin/sessions" novalidate>
+<form method="post" action="/appointments/admin/sessions" novalidate id="session-form" data-slot-minutes="${String(slotMinutes ?? 60)}">
 <div class="form-group"><label for="doctorId">${en ? 'Doctor' : '医生'}</label><select id="doctorId" name="doctorId">${doctors.map((d) => html`<option value="${Number(d.id)}"${values.doctorId === String(d.id) ? ' selected' : ''}>${d.name}（${d.title}）</option>`)}</select></div>
 ${textInput({ id: 'visitDate', label: en ? 'Date (YYYY-MM-DD)' : '出诊日期（年-月-日）', value: values.visitDate ?? addDays(today, 8), error: errors.find((e) => e.field === 'visitDate')?.message })}
 ${textInput({ id: 'start', label: en ? 'First slot starts (HH:mm)' : '首个时段开始（时:分）', value: values.start ?? '08:00' })}
@@ -73,6 +76,8 @@ ${textInput({ id: 'count', label: en ? 'Number of slots' : '时段数', value: v
 ${textInput({ id: 'referral', label: en ? 'Referral-reserved tickets per slot' : '每时段社区转诊预留号', value: values.referral ?? '1', inputmode: 'numeric' })}
 ${textInput({ id: 'appointment', label: en ? 'Platform appointment tickets per slot' : '每时段平台预约号', value: values.appointment ?? '7', inputmode: 'numeric' })}
 ${textInput({ id: 'window', label: en ? 'Window tickets per slot' : '每时段窗口号', value: values.window ?? '2', inputmode: 'numeric', hint: en ? 'At least 80% of all tickets must be referral plus appointment (第十条).' : '转诊预留号与平台预约号合计不得少于全部号源的80%（第十条）。' })}
+${schedulePreview(ctx.locale, slotMinutes ?? 60, `${profile.level}${profile.type}`, plannedSlots({ start: values.start ?? '08:00', count: values.count ?? '6', referral: values.referral ?? '1', appointment: values.appointment ?? '7', window: values.window ?? '2' }, slotMinutes ?? 60))}
+<div class="form-group"><fieldset><legend>${en ? 'Also publish on these days of the same week' : '同一周内同时发布到'}</legend><div class="weekdays">${weekdayLabels.map((w, i) => html`<div class="radio"><input type="checkbox" id="days-${i + 1}" name="days" value="${String(i + 1)}"${repeatDays(values).includes(i + 1) ? ' checked' : ''}><label for="days-${i + 1}">${en ? w.en : w.zh}</label></div>`)}</div></fieldset></div>
 ${button(en ? 'Publish' : '发布')}
 </form>
 <h2>${en ? 'Sessions in the next 14 days' : '未来14天出诊'}</h2>
@@ -99,6 +104,7 @@ ${table([en ? 'Name' : '姓名', en ? 'Staff no.' : '工号', en ? 'Title' : '�
     const ctx = pageContext(req, deps.clock);
     const en = ctx.locale === 'en';
     const values: Form = Object.fromEntries(['doctorId', 'visitDate', 'start', 'count', 'referral', 'appointment', 'window'].map((k) => [k, field(req.body, k)]));
+    values.days = daysOf(req.body).join(',');
     const nums = ['count', 'referral', 'appointment', 'window'].map((k) => Number(values[k]));
     let visitDate: CivilDate;
     try {
@@ -115,7 +121,22 @@ ${table([en ? 'Name' : '姓名', en ? 'Staff no.' : '工号', en ? 'Title' : '�
     const profile = await deps.k.selectFrom('appt_institutions').selectAll().where('id', '=', inst).executeTakeFirstOrThrow();
     const len = requiredSlotMinutes({ level: profile.level as InstitutionLevel, type: profile.type, configuredSlotMinutes: profile.slot_minutes }) ?? 60;
     const slots = Array.from({ length: nums[0] ?? 0 }, (_, i) => ({ start: hhmm((h ?? 8) * 60 + (m ?? 0) + i * len), end: hhmm((h ?? 8) * 60 + (m ?? 0) + (i + 1) * len), referral: nums[1] ?? 0, appointment: nums[2] ?? 0, window: nums[3] ?? 0 }));
-    const d = await inTransaction(deps.adb, (trx) => publishSession(trx, deps.clock, actorOf(req), { institutionId: inst, departmentId: Number(doctor.department_id), doctorId: Number(doctor.id), visitDate, slots }));
+    // The weekly editor: the same plan on the chosen days of the visit date's week, all or none.
+    const dates = [...new Set([visitDate, ...weekOf(visitDate).filter((_, i) => repeatDays(values).includes(i + 1))])].sort();
+    let d: Awaited<ReturnType<typeof publishSession>>;
+    try {
+      d = await inTransaction(deps.adb, async (trx) => {
+        let last: Awaited<ReturnType<typeof publishSession>> | undefined;
+        for (const date of dates) {
+          last = await publishSession(trx, deps.clock, actorOf(req), { institutionId: inst, departmentId: Number(doctor.department_id), doctorId: Number(doctor.id), visitDate: date, slots });
+          if (!last.allowed) throw new RefusedWeek(last.reasons.map((r) => ({ ...r, message: { zh: `${date}：${r.message.zh}`, en: `${date}: ${r.message.en}` } })));
+        }
+        return last!;
+      });
+    } catch (error) {
+      if (!(error instanceof RefusedWeek)) throw error;
+      d = { allowed: false, reasons: error.reasons };
+    }
     if (!d.allowed) return dashboard(req, reply, d.reasons.map((r) => ({ field: 'window', message: pick(ctx.locale, r.message), citation: r.citation })), values);
     return reply.redirect('/appointments/admin', 303);
   });
@@ -166,4 +187,32 @@ ${button(en ? 'Stop the session' : '确认停诊')}
     if (!d.allowed) return stopForm(req, reply, d.reasons.map((r) => ({ field: 'reason', message: pick(locale, r.message), citation: r.citation })));
     return reply.redirect('/appointments/admin', 303);
   });
+}
+
+const weekdayLabels = [
+  { zh: '周一', en: 'Mon' },
+  { zh: '周二', en: 'Tue' },
+  { zh: '周三', en: 'Wed' },
+  { zh: '周四', en: 'Thu' },
+  { zh: '周五', en: 'Fri' },
+  { zh: '周六', en: 'Sat' },
+  { zh: '周日', en: 'Sun' },
+];
+
+/** Checked weekdays (1 = Monday) from a form body: one value or several. */
+function daysOf(body: unknown): number[] {
+  const v = (body as Record<string, unknown> | undefined)?.days;
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return [...new Set(list.map(Number).filter((n) => Number.isInteger(n) && n >= 1 && n <= 7))].sort();
+}
+
+function repeatDays(values: Form): number[] {
+  return (values.days ?? '').split(',').map(Number).filter((n) => n >= 1 && n <= 7);
+}
+
+/** Thrown out of the transaction so that a refusal on one day publishes no day. */
+class RefusedWeek extends Error {
+  constructor(readonly reasons: Reason[]) {
+    super('refused');
+  }
 }

@@ -17,6 +17,9 @@ import { bookWithoutTrace } from '../store/book-atomically.ts';
 import { cancelBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
+import { departmentDirectory } from './department-directory.ts';
+import { familySection } from './family-booking.ts';
+import { myViolationsSection } from './my-violations.ts';
 
 const html200 = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').send(body);
 
@@ -33,15 +36,8 @@ export function registerResidentPages(app: FastifyInstance, deps: AppointmentsDe
   app.get('/appointments', { schema: { hide: true } }, async (req, reply) => {
     const ctx = pageContext(req, deps.clock);
     const en = ctx.locale === 'en';
-    const insts = await deps.k
-      .selectFrom('appt_institutions as i')
-      .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-      .select(['i.id', 'o.name', 'i.level', 'o.address'])
-      .orderBy('i.id')
-      .execute();
-    const depts = await deps.k.selectFrom('appt_departments').select(['id', 'institution_id', 'name']).orderBy('id').execute();
     const body = html`<p>${en ? 'Choose a hospital and department. Bookings open two weeks ahead and close at 15:00 the day before the visit.' : '请选择医疗机构和科室。可预约两周以内的号源，就诊前一日15时截止。'} <a href="/law/${encodeURIComponent('西卫〔2019〕5号')}#第十七条">${en ? 'Rules (第十七条)' : '预约规则（第十七条）'}</a></p>
-${insts.map((i) => html`<h2>${i.name} <span class="tag grey">${i.level}</span></h2><p><small>${i.address}</small></p><ul>${depts.filter((d) => Number(d.institution_id) === Number(i.id)).map((d) => html`<li><a href="/appointments/${Number(i.id)}/${Number(d.id)}">${d.name}</a></li>`)}</ul>`)}`;
+${await departmentDirectory(deps, ctx, req.query as { q?: unknown; area?: unknown })}`;
     return html200(reply, page(ctx, { title: en ? 'Book an appointment' : '预约挂号', body }));
   });
 
@@ -80,12 +76,15 @@ ${table(
       .innerJoin('appt_departments as d', 'd.id', 'se.department_id')
       .innerJoin('appt_institutions as i', 'i.id', 'se.institution_id')
       .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-      .select(['sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'd.name as department', 'o.name as institution'])
+      .select(['sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'se.institution_id', 'se.department_id', 'd.name as department', 'o.name as institution'])
       .where('sl.id', '=', slotId)
       .executeTakeFirst();
     if (!slot || !me) return html200(reply, page(ctx, { title: en ? 'Not found' : '未找到', body: html`<p><a href="/appointments">${en ? 'Back' : '返回'}</a></p>` }), 404);
     // GOV.UK "check your answers" before the booking is made.
+    // A refusal (closed at 15:00, full, over a limit) leaves the resident a way on: other times in the department.
+    const department = `/appointments/${Number(slot.institution_id)}/${Number(slot.department_id)}`;
     const body = html`${errorSummary(ctx.locale, errors)}
+${errors.length ? html`<p><a href="${department}">${en ? 'Choose another time in this department' : '选择本科室其他时段'}</a></p>` : ''}
 ${summaryList([
   { key: en ? 'Hospital' : '医疗机构', value: slot.institution },
   { key: en ? 'Department' : '科室', value: slot.department },
@@ -95,7 +94,8 @@ ${summaryList([
   { key: en ? 'ID document' : '证件', value: `${pick(ctx.locale, documentTypeLabels[me.docType as DocumentType] ?? { zh: me.docType, en: me.docType })} ${maskDocumentNumber(me.docNumber)}` },
 ])}
 <p>${en ? 'Bring this ID document: check-in needs the document you booked with (第二十六条). Cancel by midnight before the visit (第二十五条).' : '请携带该证件在就诊时段取号（第二十六条）；如需取消，请在就诊前一日内取消（第二十五条）。'}</p>
-<form method="post" action="/appointments/book/${slotId}"><input type="hidden" name="key" value="${randomUUID()}">${button(en ? 'Confirm booking' : '确认预约')}</form>`;
+<form method="post" action="/appointments/book/${slotId}"><input type="hidden" name="key" value="${randomUUID()}">${button(en ? 'Confirm booking' : '确认预约')}</form>
+<p><a href="/appointments/book/${slotId}/family">${en ? 'Book for a family member or someone else instead' : '为家人或他人预约'}</a></p>`;
     return html200(reply, page(ctx, { title: en ? 'Check your booking' : '核对预约信息', body, back: { href: '/appointments', label: en ? 'Back' : '返回' } }), errors.length ? 422 : 200);
   };
 
@@ -130,6 +130,7 @@ ${summaryList([
       .execute();
     const today = civilDateOf(deps.clock.now());
     const ban = await activeBanEnd(deps.k, req.viewer.personId, today);
+    const me = await findPersonById(deps.db.kysely, req.viewer.personId);
     const now = deps.clock.now().getTime();
     const body = html`${req.query.booked ? html`<div class="panel" role="status">${en ? 'Booked. A confirmation text is in your messages.' : '预约成功，确认短信已发送，可在“我的消息”中查看。'}</div>` : ''}
 ${req.query.cancelled ? html`<div class="notice" role="status">${en ? 'Cancelled.' : '已取消。'}</div>` : ''}
@@ -145,6 +146,8 @@ ${table(
     return [`${r.visit_date} ${r.period_start}–${r.period_end}`, `${r.institution} ${r.department}`, r.title, String(r.ticket_no), pick(ctx.locale, statusText[r.status] ?? { zh: r.status, en: r.status }), cancel];
   }),
 )}
+${me ? await familySection(deps, ctx.locale, me) : ''}
+${await myViolationsSection(deps, ctx.locale, req.viewer.personId)}
 <p><a href="/appointments">${en ? 'Book another' : '继续预约'}</a> · <a href="/me/messages">${en ? 'My messages' : '我的消息'}</a></p>`;
     return html200(reply, page(ctx, { title: en ? 'My bookings' : '我的预约', body }));
   });

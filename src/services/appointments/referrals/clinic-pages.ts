@@ -47,6 +47,7 @@ export function registerClinicPages(app: FastifyInstance, deps: ReferralDeps): v
     const l = ctx.locale;
     const body = html`${errorSummary(l, errors)}
 <p>${t(l, '为就诊者预约复诊、本科室上级医师、相关专业科室或会诊号源；同一就诊者的预约限制同样适用。', 'Book a follow-up, a senior doctor, another department or a consultation; the per-patient limits apply as always.')} ${lawLink(referralArt.clinicBooking)}</p>
+<p><a href="/appointments/clinic/today">${t(l, '今日患者列表', 'Today’s patients')}</a></p>
 <form method="post" action="/appointments/clinic" novalidate>
 <input type="hidden" name="step" value="options">
 ${radios({ id: 'kind', legend: t(l, '预约类型', 'Kind of booking'), options: clinicKinds.map((k) => ({ value: k, label: pick(l, clinicKindLabels[k]) })), value: values.kind, error: errorFor(errors, 'kind') })}
@@ -78,10 +79,20 @@ ${button(t(l, '继续', 'Continue'))}
     return sendHtml(reply, page(ctx, { title: t(l, '诊间预约：选择号源', 'In-clinic booking: choose a ticket'), body, back: { href: '/appointments/clinic', label: t(l, '重新开始', 'Start again') } }), errors.length ? 422 : 200);
   };
 
-  app.get('/appointments/clinic', { schema: { hide: true } }, async (req, reply) => {
+  app.get<{ Querystring: { booking?: string } }>('/appointments/clinic', { schema: { hide: true } }, async (req, reply) => {
     const d = await doctorOnly(req, reply);
     if (!d) return reply;
-    return firstStep(req, reply, d.me, {}, []);
+    // From today's list: the patient in front of the doctor, taken from their booking with this doctor.
+    const id = typeof req.query.booking === 'string' && /^\d{1,9}$/.test(req.query.booking) ? Number(req.query.booking) : undefined;
+    const b = id === undefined ? undefined : await deps.k
+      .selectFrom('appt_bookings as b')
+      .innerJoin('appt_sessions as se', 'se.id', 'b.session_id')
+      .innerJoin('persons as p', 'p.id', 'b.person_id')
+      .select(['b.patient_doc_type', 'b.patient_doc_number', 'b.patient_phone', 'p.name'])
+      .where('b.id', '=', id)
+      .where('se.doctor_id', '=', d.me.doctorId)
+      .executeTakeFirst();
+    return firstStep(req, reply, d.me, b ? { docType: b.patient_doc_type, docNumber: b.patient_doc_number, name: b.name, phone: b.patient_phone } : {}, []);
   });
 
   app.post('/appointments/clinic', { schema: { hide: true } }, async (req, reply) => {

@@ -139,7 +139,7 @@ ${table(
     statusLabel(l, r.status),
     r.status === 'sent' ? html`<form method="post" action="/referrals/${r.referralId}/acknowledge" class="inline"><button class="button secondary" type="submit">${t(l, '确认接收', 'Acknowledge')}</button></form>` : '',
   ]),
-  t(l, `共 ${back.length} 条`, `${back.length} hand-backs`),
+  t(l, `转回社区：共 ${back.length} 条`, `${back.length} hand-backs`),
 )}
 <h2>${t(l, '已转出', 'Referrals sent')}</h2>
 ${table(
@@ -153,7 +153,7 @@ ${table(
     statusLabel(l, r.status),
     html`<a href="/referrals/${r.referralId}/slip">${t(l, '转诊单', 'Slip')}</a>`,
   ]),
-  t(l, `共 ${sent.length} 条`, `${sent.length} referrals`),
+  t(l, `已转出：共 ${sent.length} 条`, `${sent.length} referrals sent`),
 )}`;
     return sendHtml(reply, page(ctx, { title: t(l, '社区转诊', 'Community referrals'), body }));
   });

@@ -63,7 +63,8 @@ ${b && b.openConflicts > 0 ? html`<div class="notice">${en ? `${b.openConflicts}
 ${kinds.map((kind) => {
   const docs = r.documents.filter((x) => x.kind === kind);
   if (docs.length === 0) return '';
-  return html`<h2>${en ? dataItemLabels[kind].en : dataItemLabels[kind].zh}</h2>${table([en ? 'Date' : '日期', en ? 'Details' : '内容', en ? 'From' : '来源机构'], docs.map((x) => [x.occurredOn, describeData(kind, x.data, en), `${x.sourceOrganisationName}${x.version > 1 ? (en ? ` (version ${x.version})` : `（第${x.version}版）`) : ''}`]))}`;
+  const heading = en ? dataItemLabels[kind].en : dataItemLabels[kind].zh;
+  return html`<h2>${heading}</h2>${table([en ? 'Date' : '日期', en ? 'Details' : '内容', en ? 'From' : '来源机构'], docs.map((x) => [x.occurredOn, describeData(kind, x.data, en), `${x.sourceOrganisationName}${x.version > 1 ? (en ? ` (version ${x.version})` : `（第${x.version}版）`) : ''}`]), undefined, heading)}`;
 })}`;
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(ctx, { title, body }));
   });
