@@ -142,4 +142,15 @@ export const appointmentMigrations: readonly VersionedMigration[] = [
     },
   },
   referralsMigration,
+  {
+    // 第三十二条: every 重复预约 records a violation and then reads the person's recent no-shows;
+    // without an index that read scanned the whole table (0.1–0.9 ms per call once a few thousand
+    // violations existed, booking benchmark, issue 3).
+    // Kysely applies by name and refuses a new name sorting before one already applied (here
+    // 0400_health_records, 0700_enrollment_schema): later appointment migrations go after those.
+    name: '0800_appointments_violations_person',
+    async up(db) {
+      await db.schema.createIndex('appt_violations_person').on('appt_violations').columns(['person_id', 'kind', 'occurred_on']).execute();
+    },
+  },
 ];
