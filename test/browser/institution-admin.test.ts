@@ -64,6 +64,11 @@ describe('the institution administrator in a real browser', { timeout: browserTe
     expect(new URL(page.url()).pathname, await text(page)).toBe('/appointments/admin');
     const stopped = await h.server.appointments.selectFrom('appt_sessions').select(['status', 'stop_reason']).where('id', '=', booking.session_id).executeTakeFirstOrThrow();
     expect(stopped).toMatchObject({ status: 'stopped', stop_reason: '医师临时外出会诊' });
+    // Statuses read as words, not codes.
+    const sessionsTable = await text(page.locator('h2:has-text("未来14天出诊") + .table-wrap tbody'));
+    expect(sessionsTable).toContain('已停诊');
+    expect(sessionsTable).toContain('已发布');
+    expect(sessionsTable).not.toMatch(/published|stopped/);
     await screenshot(page, 'admin-after-stop');
 
     // The patient sees the stop on "my bookings" and gets a text.

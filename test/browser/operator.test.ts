@@ -39,6 +39,11 @@ describe('the platform operator in a real browser', { timeout: browserTestTimeou
     expect(await rows.count()).toBeGreaterThan(0);
     for (const r of (await rows.all()).slice(0, 10)) expect(await text(r)).toContain('周运营');
     expect(await text(page, 'main')).toContain('session.sign_in');
+    // Roles and actions in words (the code stays beside the action, for the prefix search).
+    const first = await text(rows.first());
+    expect(first).toContain('平台运营人员');
+    expect(first).not.toContain('platform_operator');
+    expect(await text(page, 'main')).toContain('登录');
     await checkPage(page, 'audit-trail');
 
     // The gazette: documents, search, an article.

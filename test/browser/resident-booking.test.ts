@@ -22,7 +22,17 @@ describe('residents booking in a real browser', { timeout: browserTestTimeout },
     const doctorNames = (await h.server.appointments.selectFrom('appt_doctors').select('name').execute());
     const tableText = await page.locator('main').innerText();
     for (const d of doctorNames) expect(tableText).not.toContain(d.name);
+    // One visit day at a time (?date=): the first day with free tickets, the other days as links with their free counts.
+    const days = page.getByRole('navigation', { name: '就诊日期' }).getByRole('link');
+    expect(await days.count()).toBeGreaterThan(5);
+    expect(await text(page.locator('main [aria-current="date"]'))).toMatch(/^3月10日 周二 余\d+$/);
+    expect(await text(page.locator('caption'))).toContain('2026年3月10日');
+    expect(await page.locator('tbody tr').count()).toBeLessThan(30);
     await checkPage(page, 'appointments-availability');
+    await submitAndWait(page, days.nth(1));
+    expect(new URL(page.url()).search).toBe('?date=2026-03-11');
+    expect(await text(page.locator('caption'))).toContain('2026年3月11日');
+    await page.goBack();
 
     // Check your answers, then confirm.
     await submitAndWait(page, page.getByRole('link', { name: '预约', exact: true }).first());
@@ -70,9 +80,9 @@ describe('residents booking in a real browser', { timeout: browserTestTimeout },
     await signInResident(page, me);
     await page.goto('/appointments');
     await submitAndWait(page, page.getByRole('link', { name: '眼科' }).first());
-    // Before the cutoff tomorrow (2026-03-10) is offered.
+    // Before the cutoff tomorrow (2026-03-10) is offered, and shown first.
     const firstRow = page.locator('tbody tr').first();
-    expect(await text(firstRow)).toContain('2026年3月10日');
+    expect(await text(page.locator('caption'))).toContain('2026年3月10日');
     await submitAndWait(page, firstRow.getByRole('link', { name: '预约', exact: true }));
     expect(await text(page.locator('.summary-list'))).toContain('2026年3月10日');
 
@@ -88,6 +98,8 @@ describe('residents booking in a real browser', { timeout: browserTestTimeout },
     // The way on: other times in the same department.
     const otherTimes = await page.getByRole('link', { name: '选择本科室其他时段' }).getAttribute('href');
     expect(otherTimes).toMatch(/^\/appointments\/\d+\/\d+$/);
+    // The refusal is final for this slot: no "confirm" to press again.
+    expect(await page.getByRole('button', { name: '确认预约' }).count()).toBe(0);
     await checkPage(page, 'booking-closed-refusal');
     const person = await h.server.db.kysely.selectFrom('persons').select('id').where('doc_number', '=', me.docNumber).executeTakeFirstOrThrow();
     const bookings = await h.server.appointments.selectFrom('appt_bookings').select('id').where('person_id', '=', person.id).execute();
@@ -103,7 +115,12 @@ describe('residents booking in a real browser', { timeout: browserTestTimeout },
     // After the cutoff the department page offers nothing for tomorrow: those tickets went to the window.
     await page.goto(otherTimes ?? '');
     expect(await text(page, 'h1')).toContain('眼科');
-    const tomorrow = page.locator('tbody tr', { hasText: '2026年3月10日' });
+    // The first day with free tickets is now the day after; tomorrow's link says it is full.
+    expect(await text(page.locator('caption'))).not.toContain('2026年3月10日');
+    const tomorrowLink = page.getByRole('link', { name: /^3月10日 周二 约满$/ });
+    await submitAndWait(page, tomorrowLink);
+    expect(await text(page.locator('caption'))).toContain('2026年3月10日');
+    const tomorrow = page.locator('tbody tr');
     expect(await tomorrow.count()).toBeGreaterThan(0);
     for (const r of await tomorrow.all()) expect(await text(r)).toContain('约满');
     await screenshot(page, 'availability-after-cutoff');

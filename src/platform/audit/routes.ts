@@ -8,6 +8,7 @@ import { html } from '../web/html.ts';
 import { button, table, textInput } from '../web/components.ts';
 import { searchAudit, type AuditQuery } from './search.ts';
 import { toCsv } from '../web/csv.ts';
+import { actionLabel, actorRoleLabel } from './labels.ts';
 
 const auditRoles = ['auditor', 'platform_operator'] as const;
 
@@ -79,7 +80,11 @@ ${button(en ? 'Search' : '检索')}
 <p><a href="/api/audit?${qs.toString()}">${en ? 'Export CSV' : '导出 CSV'}</a></p>
 ${table(
   ['#', en ? 'Time' : '时间', en ? 'Who' : '操作人', en ? 'Role' : '角色', en ? 'Action' : '操作', en ? 'Record' : '对象', 'IP'],
-  rows.map((r) => [String(r.seq), formatInstant(new Date(r.at), ctx.locale), r.actor_name, r.actor_role, r.action, `${r.entity_type} ${r.entity_id}`, r.source_ip ?? '']),
+  rows.map((r) => {
+    // Words for people; the code stays beside it for the prefix search and the CSV (which keeps codes).
+    const action = actionLabel(ctx.locale, r.action);
+    return [String(r.seq), formatInstant(new Date(r.at), ctx.locale), r.actor_name, actorRoleLabel(ctx.locale, r.actor_role), action === r.action ? r.action : html`${action}<br><small><code>${r.action}</code></small>`, `${r.entity_type} ${r.entity_id}`, r.source_ip ?? ''];
+  }),
   en ? 'Newest first' : '最新在前',
 )}`;
     return reply.type('text/html; charset=utf-8').send(page(ctx, { title: en ? 'Audit trail' : '审计日志', body }));

@@ -16,6 +16,7 @@ import { upsertRegistryRow } from '../store/registries.ts';
 import { institutionOfOrganisation } from '../store/registries.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
 import { plannedSlots, schedulePreview, weekOf } from './schedule-preview.ts';
+import { sessionStatusLabel } from './session-status.ts';
 import { assetLinks } from './desk-kit.ts';
 
 type Form = Record<string, string | undefined>;
@@ -81,7 +82,7 @@ ${schedulePreview(ctx.locale, slotMinutes ?? 60, `${profile.level}${profile.type
 ${button(en ? 'Publish' : '发布')}
 </form>
 <h2>${en ? 'Sessions in the next 14 days' : '未来14天出诊'}</h2>
-${table([en ? 'Date' : '日期', en ? 'Doctor' : '医生', en ? 'Title' : '职称', en ? 'Status' : '状态', ''], sessions.map((s) => [s.visit_date, s.doctor ?? '', s.title, s.status, s.status === 'published' ? html`<a href="/appointments/admin/sessions/${Number(s.id)}/stop">${en ? 'Stop…' : '停诊…'}</a>` : '']))}
+${table([en ? 'Date' : '日期', en ? 'Doctor' : '医生', en ? 'Title' : '职称', en ? 'Status' : '状态', ''], sessions.map((s) => [s.visit_date, s.doctor ?? '', s.title, sessionStatusLabel(ctx.locale, s.status), s.status === 'published' ? html`<a href="/appointments/admin/sessions/${Number(s.id)}/stop">${en ? 'Stop…' : '停诊…'}</a>` : '']))}
 <h2>${en ? 'Departments' : '科室'}</h2>
 ${table([en ? 'Name' : '名称', en ? 'Category' : '大类', en ? 'Base department' : '基础科室', en ? 'Code' : '编码'], depts.map((d) => [d.name, d.category, d.base_department, d.code]))}
 <form method="post" action="/appointments/admin/departments" novalidate>

@@ -16,6 +16,7 @@ import { cancelBooking } from '../store/cancel-and-check-in.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
 import { errorFor, fieldErrors, formOf, hidden, lawLink, sendHtml, t, type Form } from '../referrals/page-kit.ts';
 import { choice, documentTypeLabel, documentTypeOptions, field } from './desk-kit.ts';
+import { finalRefusal, type FinalRefusal } from './final-refusals.ts';
 
 /**
  * Booking for a family member or anyone else (第十六条): the patient's name, document and contact,
@@ -39,7 +40,7 @@ async function slotSummary(deps: AppointmentsDeps, slotId: number) {
     .innerJoin('appt_departments as d', 'd.id', 'se.department_id')
     .innerJoin('appt_institutions as i', 'i.id', 'se.institution_id')
     .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-    .select(['sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'd.name as department', 'o.name as institution'])
+    .select(['sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'se.institution_id', 'se.department_id', 'd.name as department', 'o.name as institution'])
     .where('sl.id', '=', slotId)
     .executeTakeFirst();
 }
@@ -93,7 +94,7 @@ export function registerFamilyBooking(app: FastifyInstance, deps: AppointmentsDe
   const me = async (req: FastifyRequest): Promise<Person | undefined> =>
     req.viewer && req.viewer.role === 'resident' && req.viewer.personId !== null ? findPersonById(deps.db.kysely, req.viewer.personId) : undefined;
 
-  const form = async (req: FastifyRequest<{ Params: { slot: string } }>, reply: FastifyReply, booker: Person, values: Form, errors: FieldError[], check: boolean) => {
+  const form = async (req: FastifyRequest<{ Params: { slot: string } }>, reply: FastifyReply, booker: Person, values: Form, errors: FieldError[], check: boolean, final: FinalRefusal = false) => {
     const ctx = pageContext(req, deps.clock);
     const l = ctx.locale;
     const slotId = Number(req.params.slot);
@@ -106,8 +107,10 @@ export function registerFamilyBooking(app: FastifyInstance, deps: AppointmentsDe
       { key: t(l, '就诊时段', 'Date and period'), value: `${formatCivilDate(parseCivilDate(slot.visit_date), l)} ${slot.period_start}–${slot.period_end}` },
     ]);
     const action = `/appointments/book/${String(slotId)}/family`;
+    const department = `/appointments/${String(Number(slot.institution_id))}/${String(Number(slot.department_id))}`;
+    // A final refusal (closed, full, this patient banned or over a limit: 第十七条, 第三十二条) offers other times, not "confirm".
     const body = check
-      ? html`${errorSummary(l, errors)}${where}
+      ? html`${errorSummary(l, errors)}${errors.length ? html`<p><a href="${department}">${t(l, '选择本科室其他时段', 'Choose another time in this department')}</a></p>` : ''}${where}
 ${summaryList([
   { key: t(l, '就诊者', 'Patient'), value: values.name ?? '' },
   { key: t(l, '就诊者证件', 'Patient’s ID document'), value: `${documentTypeLabel(l, values.docType ?? '')} ${maskDocumentNumber((values.docNumber ?? '').toUpperCase())}` },
@@ -115,7 +118,7 @@ ${summaryList([
   { key: t(l, '预约人（您）', 'Booked by (you)'), value: `${booker.name} · ${maskPhone(booker.phone)}` },
 ])}
 <p>${t(l, '就诊者须凭上述证件在就诊时段取号（第二十六条）；确认短信发到您的手机。如需取消，请在就诊前一日内取消。', 'The patient checks in with this document during the period (第二十六条); the confirmation text goes to your phone. Cancel by the day before.')} ${lawLink(art.requiredData, t(l, '依据 西卫〔2019〕5号 第十六条', 'Under 西卫〔2019〕5号 第十六条'))}</p>
-<form method="post" action="${action}" novalidate><input type="hidden" name="step" value="confirm"><input type="hidden" name="key" value="${randomUUID()}">${hidden(values, patientFields)}${button(t(l, '确认预约', 'Confirm booking'))}</form>
+${final ? '' : html`<form method="post" action="${action}" novalidate><input type="hidden" name="step" value="confirm"><input type="hidden" name="key" value="${randomUUID()}">${hidden(values, patientFields)}${button(t(l, '确认预约', 'Confirm booking'))}</form>`}
 <form method="post" action="${action}" novalidate><input type="hidden" name="step" value="edit">${hidden(values, patientFields)}<button class="link-button" type="submit">${t(l, '修改就诊者信息', 'Change the patient’s details')}</button></form>`
       : html`${errorSummary(l, errors)}${where}
 <p>${t(l, '为家人或他人预约时，须提供就诊者的姓名、有效证件号码和联系方式，并登记预约人的姓名和联系方式。', 'When you book for someone else, give the patient’s name, ID document and contact; you are recorded as the booker with your name and contact.')} ${lawLink(art.requiredData, t(l, '依据 西卫〔2019〕5号 第十六条', 'Under 西卫〔2019〕5号 第十六条'))}</p>
@@ -161,7 +164,7 @@ ${button(t(l, '继续', 'Continue'))}
         idempotencyKey: v.key ? v.key.slice(0, 100) : undefined,
       }),
     );
-    if (!d.allowed) return form(req, reply, booker, v, fieldErrors(l, d.reasons, (code) => familyField(code, d.reasons.find((r) => r.code === code)?.message.en ?? '')), !d.reasons.some((r) => familyField(r.code, r.message.en) !== 'main'));
+    if (!d.allowed) return form(req, reply, booker, v, fieldErrors(l, d.reasons, (code) => familyField(code, d.reasons.find((r) => r.code === code)?.message.en ?? '')), !d.reasons.some((r) => familyField(r.code, r.message.en) !== 'main'), finalRefusal(d.reasons));
     return reply.redirect(`/appointments/mine?booked=${d.value.bookingId}`, 303);
   });
 

@@ -15,6 +15,7 @@ import { availability, type AvailabilityRow } from '../store/availability.ts';
 import { bookTicket, type BookingReceipt } from '../store/book-ticket.ts';
 import { bookWithoutTrace } from '../store/book-atomically.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
+import { sharedBookingThrottle } from '../routes/anti-scalping.ts';
 import { errorFor, fieldErrors, formOf, lawLink, sendHtml, t, type Form } from '../referrals/page-kit.ts';
 import { assetLinks, choice, documentTypeLabel, documentTypeOptions, field, staffGuard, withAutofocus } from './desk-kit.ts';
 
@@ -28,6 +29,7 @@ export const phoneRoles = ['platform_operator'] as const;
 const fields = ['docType', 'docNumber', 'name', 'phone', 'caller', 'bookerName', 'bookerPhone', 'departmentId', 'date', 'title', 'period', 'slotId'] as const;
 
 export function phoneField(code: string, message: string): string {
+  if (code === 'rate_limited') return 'main';
   if (['slot_full', 'slot_not_found', 'booking_closed', 'outside_booking_window', 'daily_limit_exceeded', 'department_daily_limit_exceeded', 'department_weekly_limit_exceeded'].includes(code)) return 'slotId';
   if (code === 'missing_required_data') return message.includes('booker') ? 'bookerName' : 'phone';
   if (code === 'identity_mismatch') return 'name';
@@ -42,6 +44,8 @@ function inPeriod(start: string, period: string): boolean {
 }
 
 export function registerPhonePages(app: FastifyInstance, deps: AppointmentsDeps): void {
+  // 第十三条: the API's per-person and per-phone attempt limit, counted together with the API.
+  const throttle = sharedBookingThrottle(deps);
   const departmentOptions = async () =>
     (
       await deps.k
@@ -146,6 +150,8 @@ ${summaryList([
     if (errors.length || !chosen) return screen(req, reply, v, errors, { slots });
     if (step !== 'confirm') return screen(req, reply, v, [], { slots, check: true });
     const booker = v.caller === 'other' ? { name: v.bookerName ?? '', phone: v.bookerPhone ?? '' } : undefined;
+    const over = await throttle.check(v.docType || 'resident_id', v.docNumber ?? '', v.phone ?? '');
+    if (over) return screen(req, reply, v, fieldErrors(l, [over], () => 'main'), { slots });
     const d = await bookWithoutTrace(deps, (trx) =>
       bookTicket(trx, deps.clock, actorOf(req), {
         slotId: chosen.slotId,

@@ -18,7 +18,10 @@ import { cancelBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
 import { departmentDirectory } from './department-directory.ts';
+import { chosenDay, dayLinks, freeByDay } from './date-filter.ts';
+import { assetLinks } from './desk-kit.ts';
 import { familySection } from './family-booking.ts';
+import { finalRefusal, type FinalRefusal } from './final-refusals.ts';
 import { myViolationsSection } from './my-violations.ts';
 
 const html200 = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').send(body);
@@ -54,18 +57,26 @@ ${await departmentDirectory(deps, ctx, req.query as { q?: unknown; area?: unknow
       .executeTakeFirst();
     if (!dept) return html200(reply, page(ctx, { title: en ? 'Not found' : '未找到', body: html`<p><a href="/appointments">${en ? 'Back to departments' : '返回科室列表'}</a></p>` }), 404);
     const today = civilDateOf(deps.clock.now());
-    const rows = summariseByTitle(await availability(deps.k, deps.clock, { institutionId: Number(req.params.inst), departmentId: Number(req.params.dept), from: addDays(today, 1), to: addDays(today, bookingHorizonDays), pool: 'appointment' }));
+    const all = await availability(deps.k, deps.clock, { institutionId: Number(req.params.inst), departmentId: Number(req.params.dept), from: addDays(today, 1), to: addDays(today, bookingHorizonDays), pool: 'appointment' });
+    // One day at a time (?date=), the first day with free tickets by default: the days list links the rest.
+    const days = freeByDay(all);
+    const day = chosenDay((req.query as { date?: unknown }).date, days);
+    const rows = summariseByTitle(all.filter((r) => r.visitDate === day));
+    const here = `/appointments/${Number(req.params.inst)}/${Number(req.params.dept)}`;
     // 第九条: counts by title and period, never a doctor's name.
-    const body = html`<p>${en ? 'Tickets by date, doctor title and period. Doctors are not named (西卫〔2019〕5号 第九条).' : '按日期、医师职称和时段公示号源，不公示医师姓名（西卫〔2019〕5号 第九条）。'}</p>
+    const body = html`${assetLinks()}<p>${en ? 'Tickets by date, doctor title and period. Doctors are not named (西卫〔2019〕5号 第九条).' : '按日期、医师职称和时段公示号源，不公示医师姓名（西卫〔2019〕5号 第九条）。'}</p>
+${days.length === 0 ? html`<div class="notice">${en ? 'No tickets in the next two weeks.' : '两周内暂无号源。'}</div>` : html`<h2>${en ? 'Choose a date' : '选择就诊日期'}</h2>
+${dayLinks(ctx.locale, days, day, (d) => `${here}?date=${d}`)}
 ${table(
-  [en ? 'Date' : '日期', en ? 'Title' : '职称', en ? 'Period' : '时段', en ? 'Free' : '余号', ''],
-  rows.map((r) => [formatCivilDate(parseCivilDate(r.visitDate), ctx.locale), r.title, r.period, String(r.free), r.free > 0 && r.slotIds[0] ? html`<a href="/appointments/book/${firstFree(r)}">${en ? 'Book' : '预约'}</a>` : en ? 'Full' : '约满']),
-  `${dept.institution} ${dept.name}`,
-)}`;
+  [en ? 'Title' : '职称', en ? 'Period' : '时段', en ? 'Free' : '余号', ''],
+  rows.map((r) => [r.title, r.period, String(r.free), r.free > 0 && r.slotIds[0] ? html`<a href="/appointments/book/${firstFree(r)}">${en ? 'Book' : '预约'}</a>` : en ? 'Full' : '约满']),
+  `${dept.institution} ${dept.name} · ${day ? formatCivilDate(parseCivilDate(day), ctx.locale) : ''}`,
+)}`}`;
     return html200(reply, page(ctx, { title: `${dept.institution} · ${dept.name}`, body, back: { href: '/appointments', label: en ? 'All departments' : '全部科室' } }));
   });
 
-  const confirmPage = async (req: FastifyRequest, reply: FastifyReply, slotId: number, errors: FieldError[]) => {
+  // `final`: the refusal cannot change on a retry of this slot, so no "confirm" is offered (第十七条).
+  const confirmPage = async (req: FastifyRequest, reply: FastifyReply, slotId: number, errors: FieldError[], final: FinalRefusal = false) => {
     const ctx = pageContext(req, deps.clock);
     const en = ctx.locale === 'en';
     if (!req.viewer || req.viewer.personId === null) return reply.redirect(`/sign-in`, 303);
@@ -94,8 +105,8 @@ ${summaryList([
   { key: en ? 'ID document' : '证件', value: `${pick(ctx.locale, documentTypeLabels[me.docType as DocumentType] ?? { zh: me.docType, en: me.docType })} ${maskDocumentNumber(me.docNumber)}` },
 ])}
 <p>${en ? 'Bring this ID document: check-in needs the document you booked with (第二十六条). Cancel by midnight before the visit (第二十五条).' : '请携带该证件在就诊时段取号（第二十六条）；如需取消，请在就诊前一日内取消（第二十五条）。'}</p>
-<form method="post" action="/appointments/book/${slotId}"><input type="hidden" name="key" value="${randomUUID()}">${button(en ? 'Confirm booking' : '确认预约')}</form>
-<p><a href="/appointments/book/${slotId}/family">${en ? 'Book for a family member or someone else instead' : '为家人或他人预约'}</a></p>`;
+${final ? '' : html`<form method="post" action="/appointments/book/${slotId}"><input type="hidden" name="key" value="${randomUUID()}">${button(en ? 'Confirm booking' : '确认预约')}</form>`}
+${final === 'slot' ? '' : html`<p><a href="/appointments/book/${slotId}/family">${en ? 'Book for a family member or someone else instead' : '为家人或他人预约'}</a></p>`}`;
     return html200(reply, page(ctx, { title: en ? 'Check your booking' : '核对预约信息', body, back: { href: '/appointments', label: en ? 'Back' : '返回' } }), errors.length ? 422 : 200);
   };
 
@@ -109,7 +120,7 @@ ${summaryList([
     const key = typeof (req.body as Record<string, unknown> | undefined)?.key === 'string' ? String((req.body as Record<string, unknown>).key).slice(0, 100) : undefined;
     const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: Number(req.params.slot), channel: 'web', patient: { docType: me.docType, docNumber: me.docNumber, name: me.name, phone: me.phone }, idempotencyKey: key }));
     const locale = pageContext(req, deps.clock).locale;
-    if (!d.allowed) return confirmPage(req, reply, Number(req.params.slot), d.reasons.map((r) => ({ field: 'main', message: pick(locale, r.message), citation: r.citation })));
+    if (!d.allowed) return confirmPage(req, reply, Number(req.params.slot), d.reasons.map((r) => ({ field: 'main', message: pick(locale, r.message), citation: r.citation })), finalRefusal(d.reasons));
     return reply.redirect(`/appointments/mine?booked=${d.value.bookingId}`, 303);
   });
 

@@ -13,6 +13,8 @@ import { bookInClinic, clinicOptions, treatingDoctor, type ClinicOption } from '
 import { clinicKindLabels, clinicKinds, type ClinicKind, type TreatingDoctor } from './clinic-rules.ts';
 import type { ReferralDeps } from './context.ts';
 import { errorFor, fieldErrors, formOf, hidden, lawLink, select, sendHtml, t, textArea, type Form } from './page-kit.ts';
+import { chosenDay, dayButtons, freeByDay } from '../pages/date-filter.ts';
+import { assetLinks } from '../pages/desk-kit.ts';
 
 const patientFields = ['docType', 'docNumber', 'name', 'phone', 'kind', 'departmentId'] as const;
 
@@ -67,12 +69,20 @@ ${button(t(l, '查找号源', 'Find tickets'))}
   const optionsStep = async (req: FastifyRequest, reply: FastifyReply, values: Form, errors: FieldError[], options: ClinicOption[]) => {
     const ctx = pageContext(req, deps.clock);
     const l = ctx.locale;
-    const body = html`${errorSummary(l, errors)}
+    // One visit day at a time (two weeks are ~100 tickets): day buttons re-post the patient's details with `date`.
+    const days = freeByDay(options);
+    const day = chosenDay(values.date, days);
+    const shownOptions = options.filter((o) => o.visitDate === day);
+    const body = html`${assetLinks()}${errorSummary(l, errors)}
+${options.length === 0 ? html`<div class="notice">${t(l, '两周内没有符合条件的号源。', 'No matching tickets in the next two weeks.')}</div>` : html`<form method="post" action="/appointments/clinic" novalidate>
+<input type="hidden" name="step" value="options">
+${hidden(values, patientFields)}
+<fieldset><legend>${t(l, '就诊日期', 'Visit date')}</legend>${dayButtons(l, days, day)}</fieldset>
+</form>`}
 <form method="post" action="/appointments/clinic" novalidate>
 <input type="hidden" name="step" value="check">
-${hidden(values, patientFields)}
-${options.length === 0 ? html`<div class="notice">${t(l, '两周内没有符合条件的号源。', 'No matching tickets in the next two weeks.')}</div>` : ''}
-${radios({ id: 'slotId', legend: t(l, '号源', 'Ticket'), options: options.map((o) => ({ value: String(o.slotId), label: optionLabel(l, o) })), value: values.slotId, error: errorFor(errors, 'slotId') })}
+${hidden({ ...values, date: day ?? '' }, [...patientFields, 'date'])}
+${radios({ id: 'slotId', legend: day ? t(l, `号源：${formatCivilDate(day as CivilDate, l)}`, `Tickets on ${formatCivilDate(day as CivilDate, l)}`) : t(l, '号源', 'Ticket'), options: shownOptions.map((o) => ({ value: String(o.slotId), label: optionLabel(l, o) })), value: values.slotId, error: errorFor(errors, 'slotId') })}
 ${textArea({ id: 'overrideReason', label: t(l, '超出预约规则的原因', 'Reason for overriding a rule'), value: values.overrideReason, error: errorFor(errors, 'overrideReason'), rows: 2, hint: t(l, '仅在已过就诊前一日15时截止（第十七条）仍需预约时填写，原因将记录并审计。', 'Only when booking after the 15:00 cutoff of 第十七条; the reason is kept and audited.') })}
 ${button(t(l, '继续', 'Continue'))}
 </form>`;
@@ -100,7 +110,7 @@ ${button(t(l, '继续', 'Continue'))}
     if (!d) return reply;
     const ctx = pageContext(req, deps.clock);
     const l = ctx.locale;
-    const v = formOf(req.body, [...patientFields, 'slotId', 'overrideReason', 'step']);
+    const v = formOf(req.body, [...patientFields, 'slotId', 'overrideReason', 'step', 'date']);
     const errors: FieldError[] = [];
     if (!(clinicKinds as readonly string[]).includes(v.kind ?? '')) errors.push({ field: 'kind', message: t(l, '请选择预约类型', 'Choose the kind of booking') });
     if (!v.docNumber) errors.push({ field: 'docNumber', message: t(l, '请填写证件号码', 'Enter the document number') });

@@ -16,6 +16,8 @@ export const defaultAttemptLimits: AttemptLimits = { perPersonPerMinute: 20, per
 
 const fairness = cite('西卫〔2019〕5号', '第十三条');
 
+export type BookingThrottle = ReturnType<typeof bookingThrottle>;
+
 export function bookingThrottle(limits: AttemptLimits = defaultAttemptLimits) {
   const person = new RateLimiterMemory({ keyPrefix: 'person', points: limits.perPersonPerMinute, duration: 60 });
   const phone = new RateLimiterMemory({ keyPrefix: 'phone', points: limits.perPhonePerMinute, duration: 60 });
@@ -31,4 +33,20 @@ export function bookingThrottle(limits: AttemptLimits = defaultAttemptLimits) {
       }
     },
   };
+}
+
+const shared = new WeakMap<object, BookingThrottle>();
+
+/**
+ * The one throttle of a service instance: the booking API and the staff booking pages (phone)
+ * count a person's attempts together, so a second way in is not a second allowance. Keyed on the
+ * service's deps object, which registerAppointmentsService builds once and passes to every part.
+ */
+export function sharedBookingThrottle(deps: { readonly attemptLimits?: AttemptLimits | undefined }): BookingThrottle {
+  let t = shared.get(deps);
+  if (!t) {
+    t = bookingThrottle(deps.attemptLimits);
+    shared.set(deps, t);
+  }
+  return t;
 }

@@ -14,7 +14,7 @@ import { bookTicket, type BookingRequest } from '../store/book-ticket.ts';
 import { cancelBooking, checkInBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
-import { bookingThrottle } from './anti-scalping.ts';
+import { sharedBookingThrottle } from './anti-scalping.ts';
 import { bookWithoutTrace } from '../store/book-atomically.ts';
 
 const patientSchema = {
@@ -59,7 +59,7 @@ const channelRoles: Record<Channel, readonly string[]> = {
 };
 
 export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDeps): void {
-  const throttle = bookingThrottle(deps.attemptLimits);
+  const throttle = sharedBookingThrottle(deps);
   app.post<{ Body: BookingBody; Headers: { 'idempotency-key'?: string } }>(
     '/api/appointments/bookings',
     {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pageContext } from '../../../platform/http/server.ts';
 import { pick } from '../../../platform/http/locale.ts';
+import { actorRoleLabel } from '../../../platform/audit/labels.ts';
 import { page } from '../../../platform/web/layout.ts';
 import { html } from '../../../platform/web/html.ts';
 import { button, errorSummary, radios, table, textInput } from '../../../platform/web/components.ts';
@@ -82,7 +83,7 @@ ${table(
 <p>${t(l, '按工作人员账号统计预约、取消和超出规则操作；标记仅提示需人工核查。', 'Bookings, cancellations and overrides per staff account; flags are leads for a human check.')} ${lawLink(referralArt.staffMisuse)} · <a href="/api/supervision/staff-activity?from=${s.from}&to=${s.to}&format=csv">CSV</a> · <a href="/audit">${t(l, '审计日志', 'Audit log')}</a></p>
 ${table(
   [t(l, '账号', 'Account'), t(l, '机构', 'Organisation'), t(l, '预约', 'Bookings'), t(l, '涉及人数', 'People'), t(l, '单日最多', 'Most in a day'), t(l, '取消', 'Cancellations'), t(l, '超出规则', 'Overrides'), t(l, '未就诊即诊间预约', 'Clinic bookings without a visit'), t(l, '提示', 'Flags')],
-  activity.map((a) => [`${a.name}（${a.role}）`, a.organisation ?? '', String(a.bookings), String(a.distinctPeople), String(a.busiestDayPeople), String(a.cancellations), String(a.overrides), String(a.clinicWithoutVisit), a.flags.length ? html`${a.flags.map((f) => html`<span class="tag grey">${pick(l, flagLabels[f] ?? { zh: f, en: f })}</span> `)}` : '']),
+  activity.map((a) => [`${a.name}（${actorRoleLabel(l, a.role)}）`, a.organisation ?? '', String(a.bookings), String(a.distinctPeople), String(a.busiestDayPeople), String(a.cancellations), String(a.overrides), String(a.clinicWithoutVisit), a.flags.length ? html`${a.flags.map((f) => html`<span class="tag grey">${pick(l, flagLabels[f] ?? { zh: f, en: f })}</span> `)}` : '']),
 )}`;
     return sendHtml(reply, page(ctx, { title: t(l, '预约诊疗监管统计', 'Booking supervision'), body }));
   });

@@ -393,6 +393,13 @@ describe.each(testEngines)('in-clinic booking, pages, supervision and disclosure
       expect((await w.inject('institution_admin', { method: 'GET', url: '/api/supervision/staff-activity' })).statusCode).toBe(403);
       const csv = await w.inject('platform_operator', { method: 'GET', url: `/api/supervision/staff-activity?from=${w.today}&to=${addDays(w.today, 1)}&format=csv` });
       expect(csv.body).toContain('clinic_booking_without_visit');
+      // The page names roles in words, not codes.
+      for (const [lang, doctorRole] of [['zh-CN', '医生'], ['en', 'Doctor']] as const) {
+        const page = await w.inject('platform_operator', { method: 'GET', url: `/appointments/supervision?from=${w.today}&to=${addDays(w.today, 8)}&lang=${lang}`, headers: { 'accept-language': lang } });
+        const staffTable = page.body.split(/工作人员操作（第三十一条）|Staff activity \(第三十一条\)/)[1]!.split('</table>')[0]!;
+        expect(staffTable).toContain(`（${doctorRole}）`);
+        expect(staffTable).not.toMatch(/（(doctor|platform_operator|institution_admin|family_doctor)）/);
+      }
     });
 
     it('prints an institution’s monthly report for the operator and for its own administrator only', async () => {
