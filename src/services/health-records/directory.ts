@@ -8,6 +8,7 @@ import type { PlatformTables } from '../../platform/db/schema.ts';
 import type { HealthRecordsTables } from './schema.ts';
 import { k, personGroup, readBasics } from './person-index.ts';
 import type { ContractData } from './upload-format.ts';
+import type { FamilyDoctorContractFacts } from '../../platform/contracts/health-records.ts';
 import { receiveHandBack, type IncomingHandBack } from './hand-back.ts';
 import { systemClock } from '../../platform/time/clock.ts';
 
@@ -16,12 +17,7 @@ import { systemClock } from '../../platform/time/clock.ts';
  * signed family-doctor contract and a personal health record may be referred). app.ts hands this
  * object to appointments, so that service never imports health-records' files.
  */
-export interface FamilyDoctorContract {
-  organisationId: number;
-  doctorStaffId: number | null;
-  signedOn: string;
-  validUntil: string | null;
-}
+export type FamilyDoctorContract = FamilyDoctorContractFacts;
 
 export interface RecordBasics {
   personId: number;

@@ -5,24 +5,13 @@ import { appendAudit, type Actor } from '../../platform/audit/trail.ts';
 import type { Clock } from '../../platform/time/clock.ts';
 import { civilDateOf } from '../../platform/time/civil.ts';
 import type { HealthRecordsTables } from './schema.ts';
+import type { ReferralHandBack } from '../../platform/contracts/health-records.ts';
 import { handBackCitation } from './citations.ts';
 import { canonicalJson } from './upload.ts';
 import { k, personGroup } from './person-index.ts';
 
 /** A hand-back as the referral platform sends it (西卫〔2019〕5号 第二十八条). */
-export interface IncomingHandBack {
-  fromOrganisationId: number;
-  toOrganisationId: number;
-  /** The hospital doctor who handed the patient back: the record names who supplied it (西卫〔2019〕4号 第十八条). */
-  byStaffId: number;
-  diagnosis: string;
-  treatment: string;
-  plan: string;
-  /** ISO instant of the hand-back. */
-  at: string;
-  /** Stable per hand-back: a redelivery finds the document already there and changes nothing. */
-  reference: string;
-}
+export type IncomingHandBack = ReferralHandBack;
 
 export class HandBackNotAccepted extends Error {
   constructor(readonly code: 'no_health_record' | 'unknown_organisation', message: string) {

@@ -1,6 +1,11 @@
 import { allow, reason, refuse, type Decision, type Reason } from '../../../platform/law/decision.ts';
 import { daysBetween, type CivilDate } from '../../../platform/time/civil.ts';
 import { referralArt } from './citations.ts';
+import type { FamilyDoctorContractFacts, ReferralHandBack } from '../../../platform/contracts/health-records.ts';
+
+export type { FamilyDoctorContractFacts } from '../../../platform/contracts/health-records.ts';
+/** 第二十八条: what a hand-back carries into the patient's record. */
+export type HandBack = ReferralHandBack;
 
 /**
  * What the referral rules need from the health-records service (西卫〔2019〕5号 第二十二条, 第十六条
@@ -9,27 +14,6 @@ import { referralArt } from './citations.ts';
  * referral's own transaction: the implementation may open its own (its lookups are audited), and on
  * SQLite a nested transaction on the one connection would wait for ever.
  */
-export interface FamilyDoctorContractFacts {
-  organisationId: number;
-  doctorStaffId: number | null;
-  signedOn: string;
-  validUntil: string | null;
-}
-
-export interface HandBack {
-  fromOrganisationId: number;
-  toOrganisationId: number;
-  /** The hospital staff member who handed the patient back. */
-  byStaffId: number;
-  diagnosis: string;
-  treatment: string;
-  plan: string;
-  /** ISO instant of the hand-back. */
-  at: string;
-  /** Stable per hand-back ('appointments/referral/12'): a redelivery after a crash can be recognised. */
-  reference: string;
-}
-
 export interface HealthRecordsPort {
   hasPersonalRecord(personId: number): Promise<boolean>;
   familyDoctorContract(personId: number): Promise<FamilyDoctorContractFacts | null>;
