@@ -115,14 +115,14 @@ describe('residents booking in a real browser', { timeout: browserTestTimeout },
     // After the cutoff the department page offers nothing for tomorrow: those tickets went to the window.
     await page.goto(otherTimes ?? '');
     expect(await text(page, 'h1')).toContain('眼科');
-    // The first day with free tickets is now the day after; tomorrow's link says it is full.
+    // The first day with free tickets is now the day after; tomorrow's link says booking has closed.
     expect(await text(page.locator('caption'))).not.toContain('2026年3月10日');
-    const tomorrowLink = page.getByRole('link', { name: /^3月10日 周二 约满$/ });
+    const tomorrowLink = page.getByRole('link', { name: /^3月10日 周二 已截止$/ });
     await submitAndWait(page, tomorrowLink);
     expect(await text(page.locator('caption'))).toContain('2026年3月10日');
     const tomorrow = page.locator('tbody tr');
     expect(await tomorrow.count()).toBeGreaterThan(0);
-    for (const r of await tomorrow.all()) expect(await text(r)).toContain('约满');
+    for (const r of await tomorrow.all()) expect(await text(r)).toContain('已截止，可到医院窗口挂号');
     await screenshot(page, 'availability-after-cutoff');
   });
 

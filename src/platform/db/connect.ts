@@ -56,7 +56,9 @@ export function openSqlite<T>(file: string): Db<T> {
   // writes and two fsyncs on the event loop, multi-second stalls under load (booking benchmark,
   // issue 3). The inline auto-checkpoint stays as a backstop at 20,000 frames (~80 MB); by then the
   // worker has copied nearly all of it, so it is a short tail, after which the WAL starts over and
-  // journal_size_limit truncates the file. Crash safety is unchanged (WAL, synchronous=NORMAL).
+  // journal_size_limit truncates the file. Durability is unchanged: WAL with synchronous=NORMAL
+  // survives a killed process (the SIGKILL crash test) but not an OS crash or power cut, which can
+  // lose the last commits; synchronous=FULL would fsync the WAL once per group commit instead.
   sqlite.pragma('wal_autocheckpoint = 20000');
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   const checkpointer = file === ':memory:' || file === '' ? undefined : startWalCheckpointer(file);

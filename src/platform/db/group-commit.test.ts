@@ -52,6 +52,24 @@ describe.each(testEngines)('group commit on %s', (engine) => {
     expect((await verifyAuditChain(t.db.kysely)).ok).toBe(true);
   });
 
+  it('a unit that keeps hitting serialization failures does not take the rest of its batch down', async () => {
+    const committer = groupCommitter(t.db);
+    const conflict = Object.assign(new Error('could not serialize access'), { code: '40001' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        committer.run(async (trx) => {
+          const id = await addPerson(trx as Kysely<PlatformTables>, `S${i}`);
+          if (i === 2) throw conflict;
+          return id;
+        }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toBe(conflict);
+    expect(await count(t.db.kysely, 'S')).toBe(4);
+    expect((await verifyAuditChain(t.db.kysely)).ok).toBe(true);
+  });
+
   it('settles a caller only after the commit: its write is visible to another connection', async () => {
     const committer = groupCommitter(t.db);
     const other = t.reopen();

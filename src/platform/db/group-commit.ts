@@ -7,7 +7,9 @@ import { inTransaction, isRetryable, type Tx } from './transaction.ts';
  * turn together: one transaction (on SQLite one BEGIN IMMEDIATE … COMMIT and one WAL write; on
  * PostgreSQL one turn of the writer lock, see inTransaction, and one WAL flush) for the batch,
  * each unit in its own SAVEPOINT so a unit that throws is undone alone. A caller's promise settles
- * only after the batch has committed, so nothing is acknowledged that a crash could lose.
+ * only after the batch has committed, so nothing is acknowledged that a crash of the process could
+ * lose. (On SQLite, synchronous=NORMAL in WAL mode does not fsync at COMMIT: an OS crash or power cut
+ * can lose the last commits. See connect.ts.)
  * On PostgreSQL a serialization failure inside any unit reruns the whole batch (units, like every
  * inTransaction block, must have no side effects outside the database).
  */
@@ -90,6 +92,12 @@ export function groupCommitter<T>(db: Db<T>, maxBatch = 256): GroupCommitter<T> 
     try {
       outcomes = await inTransaction(db, (trx) => runUnits(trx, batch, isRetryable));
     } catch (error) {
+      if (batch.length > 1 && isRetryable(error)) {
+        // The batch kept conflicting even after inTransaction's retries: one busy unit must not
+        // sink the rest, so each unit gets its own transaction (the batch was rolled back whole).
+        for (const p of batch) await inTransaction(db, (trx) => p.unit(trx)).then(p.resolve, p.reject);
+        return;
+      }
       batch.forEach((p) => p.reject(error));
       return;
     }

@@ -38,7 +38,10 @@ export function startWalCheckpointer(file: string, intervalMs = 100): WalCheckpo
   // Never keep the process alive, and never take it down: without the worker, the app
   // connection's own auto-checkpoint still bounds the WAL.
   worker.unref();
-  worker.on('error', () => undefined);
+  worker.on('error', (e) => {
+    // Not fatal (the inline auto-checkpoint takes over), but the stalls it brings back should be explained.
+    console.error(`wal-checkpointer stopped: ${e instanceof Error ? e.message : String(e)}; SQLite's inline auto-checkpoint takes over`);
+  });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {

@@ -77,7 +77,7 @@ ${textInput({ id: 'count', label: en ? 'Number of slots' : '时段数', value: v
 ${textInput({ id: 'referral', label: en ? 'Referral-reserved tickets per slot' : '每时段社区转诊预留号', value: values.referral ?? '1', inputmode: 'numeric' })}
 ${textInput({ id: 'appointment', label: en ? 'Platform appointment tickets per slot' : '每时段平台预约号', value: values.appointment ?? '7', inputmode: 'numeric' })}
 ${textInput({ id: 'window', label: en ? 'Window tickets per slot' : '每时段窗口号', value: values.window ?? '2', inputmode: 'numeric', hint: en ? 'At least 80% of all tickets must be referral plus appointment (第十条).' : '转诊预留号与平台预约号合计不得少于全部号源的80%（第十条）。' })}
-${schedulePreview(ctx.locale, slotMinutes ?? 60, `${profile.level}${profile.type}`, plannedSlots({ start: values.start ?? '08:00', count: values.count ?? '6', referral: values.referral ?? '1', appointment: values.appointment ?? '7', window: values.window ?? '2' }, slotMinutes ?? 60))}
+${schedulePreview(ctx.locale, slotMinutes, `${profile.level}${profile.type}`, plannedSlots({ start: values.start ?? '08:00', count: values.count ?? '6', referral: values.referral ?? '1', appointment: values.appointment ?? '7', window: values.window ?? '2' }, slotMinutes ?? 60))}
 <div class="form-group"><fieldset><legend>${en ? 'Also publish on these days of the same week' : '同一周内同时发布到'}</legend><div class="weekdays">${weekdayLabels.map((w, i) => html`<div class="radio"><input type="checkbox" id="days-${i + 1}" name="days" value="${String(i + 1)}"${repeatDays(values).includes(i + 1) ? ' checked' : ''}><label for="days-${i + 1}">${en ? w.en : w.zh}</label></div>`)}</div></fieldset></div>
 ${button(en ? 'Publish' : '发布')}
 </form>

@@ -54,16 +54,17 @@ describe.each(testEngines)('department availability one day at a time on %s', (e
     for (const body of [res.body, wed.body]) for (const n of names) expect(body).not.toContain(n.name);
   });
 
-  it('after the 15:00 cutoff starts at the next day with tickets; tomorrow is listed as full (第十七条)', async () => {
+  it('after the 15:00 cutoff starts at the next day with tickets; tomorrow is listed as closed, its tickets at the window (第十七条)', async () => {
     w.clock.set(new Date('2026-03-02T07:30:00Z')); // Monday 15:30 Beijing
     try {
       const res = await w.app.inject({ url });
       const d = shown(res.body);
       expect(d.current).toBe('2026-03-04');
-      expect(textOf(res.body)).toContain('3月3日 周二 约满');
+      expect(textOf(res.body)).toContain('3月3日 周二 已截止');
       const tue = await w.app.inject({ url: `${url}?date=2026-03-03` });
       expect(tue.body).not.toContain('href="/appointments/book/');
-      expect(textOf(tue.body)).toContain('约满');
+      expect(textOf(tue.body)).toContain('已截止，可到医院窗口挂号');
+      expect(textOf(tue.body)).not.toContain('约满');
     } finally {
       w.clock.set(mondayNine);
     }

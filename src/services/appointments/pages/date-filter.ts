@@ -11,6 +11,8 @@ import { dayOfWeek, isCivilDate, type CivilDate } from '../../../platform/time/c
 export interface DayCount {
   readonly date: string;
   readonly free: number;
+  /** Booking for this day has closed (第十七条: 15:00 the day before); its tickets went to the window. */
+  readonly closed?: boolean;
 }
 
 /** Free tickets per visit day, in date order. */
@@ -39,7 +41,8 @@ export function shortDay(date: string, l: Locale): string {
 }
 
 function dayText(d: DayCount, l: Locale): SafeHtml {
-  return html`${shortDay(d.date, l)} <small>${d.free > 0 ? (l === 'en' ? `${d.free} free` : `余${d.free}`) : l === 'en' ? 'full' : '约满'}</small>`;
+  const state = d.closed ? (l === 'en' ? 'closed' : '已截止') : d.free > 0 ? (l === 'en' ? `${d.free} free` : `余${d.free}`) : l === 'en' ? 'full' : '约满';
+  return html`${shortDay(d.date, l)} <small>${state}</small>`;
 }
 
 /** The day list as links (GET pages). */

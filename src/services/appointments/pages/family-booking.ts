@@ -14,6 +14,7 @@ import { bookTicket } from '../store/book-ticket.ts';
 import { bookWithoutTrace } from '../store/book-atomically.ts';
 import { cancelBooking } from '../store/cancel-and-check-in.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
+import { sharedBookingThrottle } from '../routes/anti-scalping.ts';
 import { errorFor, fieldErrors, formOf, hidden, lawLink, sendHtml, t, type Form } from '../referrals/page-kit.ts';
 import { choice, documentTypeLabel, documentTypeOptions, field } from './desk-kit.ts';
 import { finalRefusal, type FinalRefusal } from './final-refusals.ts';
@@ -89,6 +90,7 @@ ${table(
 }
 
 export function registerFamilyBooking(app: FastifyInstance, deps: AppointmentsDeps): void {
+  const throttle = sharedBookingThrottle(deps);
   const slotParams = { type: 'object', properties: { slot: { type: 'string', pattern: '^\\d{1,9}$' } } } as const;
 
   const me = async (req: FastifyRequest): Promise<Person | undefined> =>
@@ -117,7 +119,7 @@ ${summaryList([
   { key: t(l, '就诊者联系电话', 'Patient’s phone'), value: values.phone ?? '' },
   { key: t(l, '预约人（您）', 'Booked by (you)'), value: `${booker.name} · ${maskPhone(booker.phone)}` },
 ])}
-<p>${t(l, '就诊者须凭上述证件在就诊时段取号（第二十六条）；确认短信发到您的手机。如需取消，请在就诊前一日内取消。', 'The patient checks in with this document during the period (第二十六条); the confirmation text goes to your phone. Cancel by the day before.')} ${lawLink(art.requiredData, t(l, '依据 西卫〔2019〕5号 第十六条', 'Under 西卫〔2019〕5号 第十六条'))}</p>
+<p>${t(l, '就诊者须凭上述证件在就诊时段取号（第二十六条）；确认短信发到您的手机。如需取消，最晚在就诊日前一天24时前取消（第二十五条）。', 'The patient checks in with this document during the period (第二十六条); the confirmation text goes to your phone. Cancel by midnight at the end of the day before the visit (第二十五条).')} ${lawLink(art.requiredData, t(l, '依据 西卫〔2019〕5号 第十六条', 'Under 西卫〔2019〕5号 第十六条'))}</p>
 ${final ? '' : html`<form method="post" action="${action}" novalidate><input type="hidden" name="step" value="confirm"><input type="hidden" name="key" value="${randomUUID()}">${hidden(values, patientFields)}${button(t(l, '确认预约', 'Confirm booking'))}</form>`}
 <form method="post" action="${action}" novalidate><input type="hidden" name="step" value="edit">${hidden(values, patientFields)}<button class="link-button" type="submit">${t(l, '修改就诊者信息', 'Change the patient’s details')}</button></form>`
       : html`${errorSummary(l, errors)}${where}
@@ -155,6 +157,9 @@ ${button(t(l, '继续', 'Continue'))}
     }
     if (errors.length) return form(req, reply, booker, v, errors, false);
     if (v.step !== 'confirm') return form(req, reply, booker, v, [], true);
+    // 第十三条: booking for others counts against the same per-document and per-phone allowance as the API.
+    const over = await throttle.check(v.docType || 'resident_id', v.docNumber ?? '', v.phone ?? '');
+    if (over) return form(req, reply, booker, v, fieldErrors(l, [over], () => 'main'), true);
     const d = await bookWithoutTrace(deps, (trx) =>
       bookTicket(trx, deps.clock, actorOf(req), {
         slotId: Number(req.params.slot),

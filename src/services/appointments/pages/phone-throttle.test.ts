@@ -42,6 +42,19 @@ describe.each(testEngines)('phone page attempt limit shared with the API on %s',
     expect((await w.form('/appointments/phone', cookie, fields(91))).statusCode).toBe(201);
   });
 
+  it('a resident booking for others through the family page is counted too, refused with the citation and nothing written', async () => {
+    const cookie = await w.residentCookie(80);
+    const other = patient(93);
+    const operator = await w.staffCookie('operator');
+    for (let n = 1; n <= limit; n++) expect((await api(operator, 93)).statusCode).toBe(404);
+    const before = (await w.k.selectFrom('appt_bookings').select('id').execute()).length;
+    const res = await w.form(`/appointments/book/${slotId}/family`, cookie, { name: other.name, docType: 'resident_id', docNumber: other.docNumber, phone: other.phone, step: 'confirm', key: 'family-93' });
+    expect(res.statusCode).toBe(422);
+    expect(textOf(res.body)).toContain('预约请求过于频繁，请稍后再试');
+    expect(res.body).toContain('依据 西卫〔2019〕5号 第十三条');
+    expect((await w.k.selectFrom('appt_bookings').select('id').execute()).length).toBe(before);
+  });
+
   it('refuses the API’s attempt over the limit after page attempts', async () => {
     const cookie = await w.staffCookie('operator');
     for (let n = 1; n <= limit; n++) expect((await w.form('/appointments/phone', cookie, fields(92))).statusCode, `attempt ${n}`).toBe(201); // the same key: replays

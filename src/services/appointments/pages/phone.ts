@@ -113,7 +113,7 @@ ${summaryList([
   { key: t(l, '来电人', 'Caller'), value: values.caller === 'other' ? `${values.bookerName ?? ''} · ${values.bookerPhone ?? ''}` : t(l, '就诊者本人', 'The patient') },
   { key: t(l, '号源', 'Ticket'), value: `${dept?.group ?? ''} ${dept?.name ?? ''} · ${values.date ?? ''} ${chosen.period} · ${chosen.title}` },
 ])}
-<p>${t(l, '请向来电人复述以上信息，并告知：须在就诊前一日内取消，未取消又未就诊视为违约。', 'Read this back to the caller, and say: cancel by the day before; a missed visit without cancelling is a violation.')} ${lawLink(art.violations, t(l, '第三十二条', '第三十二条'))}</p>
+<p>${t(l, '请向来电人复述以上信息（第十八条），并告知：最晚在就诊日前一天24时前取消（第二十五条）；未取消又未就诊视为违约（第三十二条）。', 'Read this back to the caller (第十八条), and say: cancel by midnight at the end of the day before the visit (第二十五条); a missed visit without cancelling is a violation (第三十二条).')} ${lawLink(art.cancellation, t(l, '依据 西卫〔2019〕5号 第二十五条', 'Under 西卫〔2019〕5号 第二十五条'))}</p>
 <button class="button" type="submit" name="step" value="confirm" autofocus>${t(l, '确认预约', 'Confirm booking')}</button>`
   : ''}
 </form>`;

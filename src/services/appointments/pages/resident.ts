@@ -8,15 +8,16 @@ import { button, errorSummary, summaryList, table, type FieldError } from '../..
 import { pick } from '../../../platform/http/locale.ts';
 import { findPersonById } from '../../../platform/identity/persons.ts';
 import { maskDocumentNumber } from '../../../platform/identity/masking.ts';
-import { addDays, civilDateOf, formatCivilDate, parseCivilDate } from '../../../platform/time/civil.ts';
+import { addDays, civilDateOf, formatCivilDate, parseCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
 import { documentTypeLabels, type DocumentType } from '../../../platform/identity/documents.ts';
-import { bookingHorizonDays } from '../rules/booking.ts';
+import { bookingCutoff, bookingHorizonDays } from '../rules/booking.ts';
 import { availability, summariseByTitle } from '../store/availability.ts';
 import { bookTicket } from '../store/book-ticket.ts';
 import { bookWithoutTrace } from '../store/book-atomically.ts';
 import { cancelBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
 import type { AppointmentsDeps } from '../routes/context.ts';
+import { sharedBookingThrottle } from '../routes/anti-scalping.ts';
 import { departmentDirectory } from './department-directory.ts';
 import { chosenDay, dayLinks, freeByDay } from './date-filter.ts';
 import { assetLinks } from './desk-kit.ts';
@@ -36,6 +37,7 @@ const statusText: Record<string, { zh: string; en: string }> = {
 
 /** Residents: find a department, see availability (no doctor names), book, see and cancel bookings. */
 export function registerResidentPages(app: FastifyInstance, deps: AppointmentsDeps): void {
+  const throttle = sharedBookingThrottle(deps);
   app.get('/appointments', { schema: { hide: true } }, async (req, reply) => {
     const ctx = pageContext(req, deps.clock);
     const en = ctx.locale === 'en';
@@ -59,8 +61,11 @@ ${await departmentDirectory(deps, ctx, req.query as { q?: unknown; area?: unknow
     const today = civilDateOf(deps.clock.now());
     const all = await availability(deps.k, deps.clock, { institutionId: Number(req.params.inst), departmentId: Number(req.params.dept), from: addDays(today, 1), to: addDays(today, bookingHorizonDays), pool: 'appointment' });
     // One day at a time (?date=), the first day with free tickets by default: the days list links the rest.
-    const days = freeByDay(all);
+    const now = deps.clock.now();
+    // 第十七条: after 15:00 the day before, the day's unbooked tickets belong to the hospital window, not "full".
+    const days = freeByDay(all).map((d) => ({ ...d, closed: now.getTime() >= bookingCutoff(d.date as CivilDate).getTime() }));
     const day = chosenDay((req.query as { date?: unknown }).date, days);
+    const dayClosed = days.find((d) => d.date === day)?.closed === true;
     const rows = summariseByTitle(all.filter((r) => r.visitDate === day));
     const here = `/appointments/${Number(req.params.inst)}/${Number(req.params.dept)}`;
     // 第九条: counts by title and period, never a doctor's name.
@@ -69,7 +74,7 @@ ${days.length === 0 ? html`<div class="notice">${en ? 'No tickets in the next tw
 ${dayLinks(ctx.locale, days, day, (d) => `${here}?date=${d}`)}
 ${table(
   [en ? 'Title' : '职称', en ? 'Period' : '时段', en ? 'Free' : '余号', ''],
-  rows.map((r) => [r.title, r.period, String(r.free), r.free > 0 && r.slotIds[0] ? html`<a href="/appointments/book/${firstFree(r)}">${en ? 'Book' : '预约'}</a>` : en ? 'Full' : '约满']),
+  rows.map((r) => [r.title, r.period, String(r.free), r.free > 0 && r.slotIds[0] ? html`<a href="/appointments/book/${firstFree(r)}">${en ? 'Book' : '预约'}</a>` : dayClosed ? (en ? 'Closed: ask at the hospital window' : '已截止，可到医院窗口挂号') : en ? 'Full' : '约满']),
   `${dept.institution} ${dept.name} · ${day ? formatCivilDate(parseCivilDate(day), ctx.locale) : ''}`,
 )}`}`;
     return html200(reply, page(ctx, { title: `${dept.institution} · ${dept.name}`, body, back: { href: '/appointments', label: en ? 'All departments' : '全部科室' } }));
@@ -104,7 +109,7 @@ ${summaryList([
   { key: en ? 'Patient' : '就诊者', value: me.name },
   { key: en ? 'ID document' : '证件', value: `${pick(ctx.locale, documentTypeLabels[me.docType as DocumentType] ?? { zh: me.docType, en: me.docType })} ${maskDocumentNumber(me.docNumber)}` },
 ])}
-<p>${en ? 'Bring this ID document: check-in needs the document you booked with (第二十六条). Cancel by midnight before the visit (第二十五条).' : '请携带该证件在就诊时段取号（第二十六条）；如需取消，请在就诊前一日内取消（第二十五条）。'}</p>
+<p>${en ? 'Bring this ID document: check-in needs the document you booked with (第二十六条). Cancel by midnight before the visit (第二十五条).' : '请携带该证件在就诊时段取号（第二十六条）；如需取消，最晚在就诊日前一天24时前取消（第二十五条）。'}</p>
 ${final ? '' : html`<form method="post" action="/appointments/book/${slotId}"><input type="hidden" name="key" value="${randomUUID()}">${button(en ? 'Confirm booking' : '确认预约')}</form>`}
 ${final === 'slot' ? '' : html`<p><a href="/appointments/book/${slotId}/family">${en ? 'Book for a family member or someone else instead' : '为家人或他人预约'}</a></p>`}`;
     return html200(reply, page(ctx, { title: en ? 'Check your booking' : '核对预约信息', body, back: { href: '/appointments', label: en ? 'Back' : '返回' } }), errors.length ? 422 : 200);
@@ -118,8 +123,11 @@ ${final === 'slot' ? '' : html`<p><a href="/appointments/book/${slotId}/family">
     if (!me) return reply.redirect('/sign-in', 303);
     // The form's one-time key makes a double submit a replay, never a duplicate booking (第三十二条).
     const key = typeof (req.body as Record<string, unknown> | undefined)?.key === 'string' ? String((req.body as Record<string, unknown>).key).slice(0, 100) : undefined;
-    const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: Number(req.params.slot), channel: 'web', patient: { docType: me.docType, docNumber: me.docNumber, name: me.name, phone: me.phone }, idempotencyKey: key }));
     const locale = pageContext(req, deps.clock).locale;
+    // 第十三条: the page and the API share one attempt allowance per document and phone.
+    const over = await throttle.check(me.docType, me.docNumber, me.phone);
+    if (over) return confirmPage(req, reply, Number(req.params.slot), [{ field: 'main', message: pick(locale, over.message), citation: over.citation }]);
+    const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: Number(req.params.slot), channel: 'web', patient: { docType: me.docType, docNumber: me.docNumber, name: me.name, phone: me.phone }, idempotencyKey: key }));
     if (!d.allowed) return confirmPage(req, reply, Number(req.params.slot), d.reasons.map((r) => ({ field: 'main', message: pick(locale, r.message), citation: r.citation })), finalRefusal(d.reasons));
     return reply.redirect(`/appointments/mine?booked=${d.value.bookingId}`, 303);
   });

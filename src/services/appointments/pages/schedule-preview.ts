@@ -24,7 +24,7 @@ export function plannedSlots(values: { start?: string | undefined; count?: strin
  * without script and after a refused submit); schedule-editor.js recomputes it as the admin types.
  * The share is computed by the same ticketShares the publishing rule uses.
  */
-export function schedulePreview(l: Locale, slotMinutes: number, levelLabel: string, slots: SlotPlan[] | undefined): SafeHtml {
+export function schedulePreview(l: Locale, slotMinutes: number | null, levelLabel: string, slots: SlotPlan[] | undefined): SafeHtml {
   const shares = slots ? ticketShares(slots) : undefined;
   const ok = shares !== undefined && shares.total > 0 && shares.appointmentPools * 5 >= shares.total * 4;
   const pct = shares && shares.total > 0 ? shares.share * 100 : 0;
@@ -33,7 +33,10 @@ export function schedulePreview(l: Locale, slotMinutes: number, levelLabel: stri
 <meter min="0" max="100" low="80" optimum="100" value="${pct.toFixed(1)}" aria-hidden="true"></meter>
 <span data-share-verdict class="${ok ? 'ok' : 'bad'}">${!shares ? t(l, '请填写整数', 'Enter whole numbers') : ok ? t(l, '符合不低于80%的要求', 'meets the 80% rule') : t(l, '低于80%，不能发布', 'below 80%: cannot be published')}</span>
 ${lawLink(art.ticketSupply, t(l, '第十条（一）', '第十条 (一)'))}</p>
-<p>${t(l, `分时段：每个时段${slotMinutes}分钟（${levelLabel}）`, `Slots of ${slotMinutes} minutes (${levelLabel})`)} ${lawLink(art.ticketSupply, t(l, '第十条（四）', '第十条 (四)'))}：<span data-slots>${slots ? slots.map((s) => `${s.start}–${s.end}`).join('、') : '—'}</span></p>
+<p>${slotMinutes === null
+    ? // 第十条 (四) sets a length only for 三级 and 二级综合; elsewhere it is the institution's to set.
+      t(l, `分时段：本机构尚未设定时段长度，暂按每个时段60分钟（${levelLabel}）`, `Slots: this institution has not set a slot length; 60 minutes for now (${levelLabel})`)
+    : html`${t(l, `分时段：每个时段${slotMinutes}分钟（${levelLabel}）`, `Slots of ${slotMinutes} minutes (${levelLabel})`)} ${lawLink(art.ticketSupply, t(l, '第十条（四）', '第十条 (四)'))}`}：<span data-slots>${slots ? slots.map((s) => `${s.start}–${s.end}`).join('、') : '—'}</span></p>
 </div>`;
 }
 
