@@ -153,4 +153,11 @@ export const appointmentMigrations: readonly VersionedMigration[] = [
       await db.schema.createIndex('appt_violations_person').on('appt_violations').columns(['person_id', 'kind', 'occurred_on']).execute();
     },
   },
+  {
+    // A resident's bookings for family members are found by who made them (第十六条: the booker), not by a name and phone anyone could share.
+    name: '0810_appointments_bookings_created_by',
+    async up(db) {
+      await db.schema.createIndex('appt_bookings_created_by').on('appt_bookings').columns(['created_by', 'visit_date']).execute();
+    },
+  },
 ];

@@ -55,8 +55,8 @@ export async function bookingsMadeFor(deps: AppointmentsDeps, me: Pick<Person, '
     .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
     .innerJoin('appt_departments as d', 'd.id', 'b.department_id')
     .select(['b.id', 'b.visit_date', 'b.period_start', 'b.period_end', 'b.status', 'b.ticket_no', 'p.name as patient', 'o.name as institution', 'd.name as department'])
-    .where('b.booker_name', '=', me.name)
-    .where('b.booker_phone', '=', me.phone)
+    // The signed-in resident who made the booking (created_by is the booking's actor), never whoever shares a name and phone.
+    .where('b.created_by', '=', `person:${me.id}`)
     .where('b.person_id', '<>', me.id)
     .orderBy('b.visit_date', 'desc')
     .limit(50)
@@ -178,9 +178,9 @@ ${button(t(l, '继续', 'Continue'))}
     if (!booker) return reply.redirect('/sign-in', 303);
     const ctx = pageContext(req, deps.clock);
     const l = ctx.locale;
-    const b = await deps.k.selectFrom('appt_bookings').select(['id', 'person_id', 'booker_name', 'booker_phone']).where('id', '=', Number(req.params.id)).executeTakeFirst();
-    // Only the booker on record may cancel a booking made for someone else.
-    const mine = b && b.booker_name === booker.name && b.booker_phone === booker.phone && Number(b.person_id) !== booker.id;
+    const b = await deps.k.selectFrom('appt_bookings').select(['id', 'person_id', 'created_by']).where('id', '=', Number(req.params.id)).executeTakeFirst();
+    // Only the resident who made a booking for someone else may cancel it here.
+    const mine = b && b.created_by === `person:${booker.id}` && Number(b.person_id) !== booker.id;
     const d = mine ? await deps.committer.run((trx) => cancelBooking(trx, deps.clock, actorOf(req), Number(b.id), Number(b.person_id))) : undefined;
     if (!d || !d.allowed) {
       const reasons = d && !d.allowed ? d.reasons : [];

@@ -91,6 +91,9 @@ describe.each(testEngines)('resident department search and family booking on %s'
     expect(textOf(mine.body)).toContain('我为家人或他人的预约');
     expect(textOf(mine.body)).toContain(child.name);
     const stranger = await w.residentCookie(72);
+    // Someone else with the booker's very name and phone is still not the booker.
+    await w.k.updateTable('persons').set({ name: '患者70', phone: patient(70).phone }).where('doc_number', '=', patient(72).docNumber).execute();
+    expect(textOf((await w.app.inject({ url: '/appointments/mine', headers: { cookie: stranger } })).body)).not.toContain(child.name);
     const notTheirs = await w.app.inject({ method: 'POST', url: `/appointments/mine/family/${Number(row.id)}/cancel`, headers: { cookie: stranger } });
     expect(notTheirs.statusCode).toBe(404);
     const cancelled = await w.app.inject({ method: 'POST', url: `/appointments/mine/family/${Number(row.id)}/cancel`, headers: { cookie } });
