@@ -41,7 +41,7 @@ describe.each(testEngines)('check-answers page after a final refusal on %s', (en
     }
   });
 
-  it('over the one-per-department-per-day limit: no "确认预约" for this person, booking for someone else still offered (第十七条)', async () => {
+  it('a second booking in the department that day (重复预约): refused, listed, no "确认预约" and no other times; booking for someone else still offered (第十七条, 第三十二条)', async () => {
     const cookie = await w.residentCookie(82);
     const first = await slotAt(w.k, { dept: '眼科', date: '2026-03-03', start: '09:00' });
     const second = await slotAt(w.k, { dept: '眼科', date: '2026-03-03', start: '10:00' });
@@ -50,7 +50,10 @@ describe.each(testEngines)('check-answers page after a final refusal on %s', (en
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('同一就诊日在同一医疗机构的同一科室只能预约1次');
     expect(res.body).not.toMatch(confirmButton);
-    expect(textOf(res.body)).toContain('选择本科室其他时段');
+    // The attempt itself listed the person (第三十二条): every other time would be refused too.
+    expect(textOf(res.body)).toContain('重复预约已计入违约，您被列入违约名单');
+    expect(res.body).toContain('依据 西卫〔2019〕5号 第三十二条');
+    expect(textOf(res.body)).not.toContain('选择本科室其他时段');
     expect(res.body).toContain(`href="/appointments/book/${second.slotId}/family"`);
   });
 });

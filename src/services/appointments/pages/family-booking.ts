@@ -112,7 +112,7 @@ export function registerFamilyBooking(app: FastifyInstance, deps: AppointmentsDe
     const department = `/appointments/${String(Number(slot.institution_id))}/${String(Number(slot.department_id))}`;
     // A final refusal (closed, full, this patient banned or over a limit: 第十七条, 第三十二条) offers other times, not "confirm".
     const body = check
-      ? html`${errorSummary(l, errors)}${errors.length ? html`<p><a href="${department}">${t(l, '选择本科室其他时段', 'Choose another time in this department')}</a></p>` : ''}${where}
+      ? html`${errorSummary(l, errors)}${errors.length && final !== 'listed' ? html`<p><a href="${department}">${t(l, '选择本科室其他时段', 'Choose another time in this department')}</a></p>` : ''}${where}
 ${summaryList([
   { key: t(l, '就诊者', 'Patient'), value: values.name ?? '' },
   { key: t(l, '就诊者证件', 'Patient’s ID document'), value: `${documentTypeLabel(l, values.docType ?? '')} ${maskDocumentNumber((values.docNumber ?? '').toUpperCase())}` },

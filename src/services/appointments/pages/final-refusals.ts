@@ -7,13 +7,16 @@ import type { Reason } from '../../../platform/law/decision.ts';
  * may (第十六条). The check-answers page then offers other times instead of "confirm". A rate limit
  * (第十三条) or details the person can correct are not final (false).
  */
-export type FinalRefusal = 'slot' | 'person' | false;
+export type FinalRefusal = 'slot' | 'listed' | 'person' | false;
 
 const forSlot = new Set(['booking_closed', 'outside_booking_window', 'slot_full', 'slot_not_found']);
-const forPerson = new Set(['patient_banned', 'department_daily_limit_exceeded', 'daily_limit_exceeded', 'department_weekly_limit_exceeded']);
+/** On the violation list (第三十二条): no time will do for this person, so no "other times" either. */
+const listed = new Set(['patient_banned', 'listed_for_duplicate']);
+const forPerson = new Set(['department_daily_limit_exceeded', 'daily_limit_exceeded', 'department_weekly_limit_exceeded']);
 
 export function finalRefusal(reasons: readonly Pick<Reason, 'code'>[]): FinalRefusal {
   if (reasons.some((r) => forSlot.has(r.code))) return 'slot';
+  if (reasons.some((r) => listed.has(r.code))) return 'listed';
   if (reasons.some((r) => forPerson.has(r.code))) return 'person';
   return false;
 }

@@ -100,7 +100,7 @@ ${table(
     // A refusal (closed at 15:00, full, over a limit) leaves the resident a way on: other times in the department.
     const department = `/appointments/${Number(slot.institution_id)}/${Number(slot.department_id)}`;
     const body = html`${errorSummary(ctx.locale, errors)}
-${errors.length ? html`<p><a href="${department}">${en ? 'Choose another time in this department' : '选择本科室其他时段'}</a></p>` : ''}
+${errors.length && final !== 'listed' ? html`<p><a href="${department}">${en ? 'Choose another time in this department' : '选择本科室其他时段'}</a></p>` : ''}
 ${summaryList([
   { key: en ? 'Hospital' : '医疗机构', value: slot.institution },
   { key: en ? 'Department' : '科室', value: slot.department },

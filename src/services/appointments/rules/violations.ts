@@ -1,4 +1,4 @@
-import { allow, reason, refuse, type Decision } from '../../../platform/law/decision.ts';
+import { allow, reason, refuse, type Decision, type Reason } from '../../../platform/law/decision.ts';
 import { addDays, type CivilDate } from '../../../platform/time/civil.ts';
 import { art } from './citations.ts';
 
@@ -32,4 +32,9 @@ export function checkNotBanned(today: CivilDate, banEndsOn: CivilDate | null): D
   return banEndsOn !== null && today < banEndsOn
     ? refuse(reason('patient_banned', `您已被列入违约名单，${banEndsOn}前无法预约诊疗和预约转诊`, `You are on the violation list and cannot book or be referred until ${banEndsOn}`, art.violations))
     : allow();
+}
+
+/** 第三十二条: the refused repeat booking itself was a 重复预约, and it has put the person on the list. */
+export function listedForDuplicate(endsOn: CivilDate): Reason {
+  return reason('listed_for_duplicate', `重复预约已计入违约，您被列入违约名单，${endsOn}前无法预约诊疗和预约转诊`, `A duplicate booking counts as a violation: you are on the violation list and cannot book or be referred until ${endsOn}`, art.violations);
 }

@@ -11,7 +11,7 @@ import { runSql } from '../../../platform/db/prepared.ts';
 import type { AppointmentDb } from '../schema.ts';
 import { art } from '../rules/citations.ts';
 import { checkBookingTime, checkPatientLimits, checkRequiredData, effectivePool, poolForChannel, type Channel, type Pool } from '../rules/booking.ts';
-import { checkNotBanned } from '../rules/violations.ts';
+import { checkNotBanned, listedForDuplicate } from '../rules/violations.ts';
 import { bookingConfirmed } from '../templates.ts';
 import { referralBooked, type ReferralSlipExtra } from '../referrals/templates.ts';
 import { mayOverride } from '../referrals/clinic-rules.ts';
@@ -142,7 +142,11 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
     );
     if (!limits.allowed) {
       // 第三十二条: a duplicate booking (重复预约) lists the person like three no-shows.
-      if (limits.reasons[0]?.code === 'department_daily_limit_exceeded') await recordViolation(k, clock, person, null, 'duplicate', today);
+      if (limits.reasons[0]?.code === 'department_daily_limit_exceeded') {
+        const listedUntil = await recordViolation(k, clock, person, null, 'duplicate', today);
+        // Say so with the refusal: the person should not try "another time" that will also be refused.
+        if (listedUntil) return refuse(...limits.reasons, listedForDuplicate(listedUntil));
+      }
       return limits;
     }
   }

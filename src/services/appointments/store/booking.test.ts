@@ -94,6 +94,10 @@ describe.each(testEngines)('booking store on %s', (engine) => {
     if (codes.includes('department_daily_limit_exceeded')) {
       const bans = await t.db.kysely.selectFrom('appt_bans as b').innerJoin('persons as p', 'p.id', 'b.person_id').select('b.reason').where('p.doc_number', '=', me.docNumber).execute();
       expect(bans.map((b) => b.reason)).toEqual(['duplicate']);
+      // The attempt that listed the person says so, with 第三十二条, so they do not just try another time.
+      const listing = results.flatMap((r) => (r.allowed ? [] : r.reasons)).find((x) => x.code === 'listed_for_duplicate');
+      expect(listing?.citation).toMatchObject({ doc: '西卫〔2019〕5号', article: '第三十二条' });
+      expect(listing?.message.zh).toContain('列入违约名单');
     }
     expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
   });
