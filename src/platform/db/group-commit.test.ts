@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupCommitter } from './group-commit.ts';
 import { runSql } from './prepared.ts';
@@ -79,6 +80,23 @@ describe.each(testEngines)('group commit on %s', (engine) => {
       expect(seen.rows.map((r) => Number(r.id))).toEqual([id]);
     } finally {
       await other.close();
+    }
+  });
+
+  it.runIf(engine === 'sqlite')('on SQLite the write is already in the file the moment the caller’s promise settles', async () => {
+    const committer = groupCommitter(t.db);
+    // A separate read-only handle on the same file: WAL readers take no lock, and it does not share
+    // the app connection's queue, so it sees exactly what has been committed at that instant.
+    const reader = new SqliteDatabase(t.db.sqlite!.name, { readonly: true });
+    try {
+      const seen = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          committer.run((trx) => addPerson(trx as Kysely<PlatformTables>, `R${i}`)).then((id) => ({ id, rows: reader.prepare('select id from persons where id = ?').all(id) as { id: number }[] })),
+        ),
+      );
+      for (const s of seen) expect(s.rows.map((r) => Number(r.id))).toEqual([s.id]);
+    } finally {
+      reader.close();
     }
   });
 
