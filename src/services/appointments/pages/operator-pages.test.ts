@@ -95,6 +95,15 @@ describe.each(testEngines)('phone booking and violation list pages on %s', (engi
     expect(textOf(search.body)).toContain('共 1 条违约记录，其中 0 人');
     const listed = await w.app.inject({ url: '/appointments/violations?listed=1', headers: { cookie } });
     expect(textOf(listed.body)).toContain('共 2 条违约记录，其中 1 人');
+    // Name and last-four search run in the database; LIKE wildcards typed by the operator are literal.
+    const byName = await w.app.inject({ url: `/appointments/violations?q=${encodeURIComponent('患者53')}`, headers: { cookie } });
+    expect(textOf(byName.body)).toContain('共 1 条违约记录，其中 0 人');
+    const byLastFour = await w.app.inject({ url: `/appointments/violations?q=${patient(50).docNumber.slice(-4)}&listed=1`, headers: { cookie } });
+    expect(textOf(byLastFour.body)).toContain('共 2 条违约记录，其中 1 人');
+    for (const wildcard of ['%', '_', '患者%']) {
+      const res = await w.app.inject({ url: `/appointments/violations?q=${encodeURIComponent(wildcard)}`, headers: { cookie } });
+      expect(textOf(res.body), wildcard).toContain('共 0 条违约记录');
+    }
 
     const csv = await w.app.inject({ url: '/appointments/violations.csv', headers: { cookie } });
     expect(csv.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { pageContext } from '../../../platform/http/server.ts';
 import { page } from '../../../platform/web/layout.ts';
 import { html } from '../../../platform/web/html.ts';
@@ -42,21 +42,25 @@ const kindText: Record<string, { zh: string; en: string }> = {
  * (an operator answering a caller types the whole number; the page still shows it masked).
  */
 export async function listViolations(k: Kysely<AppointmentDb>, today: string, q: string, listedOnly: boolean, limit = 1000): Promise<ViolationRow[]> {
-  // Matching is done here, not with LIKE: SQLite and PostgreSQL escape LIKE patterns differently.
   const upper = q.toUpperCase();
-  const matches = (r: { name: string; doc_number: string }) => !q || r.name.includes(q) || r.doc_number === upper || (upper.length >= 4 && r.doc_number.endsWith(upper));
-  const rows = (
-    await k
-      .selectFrom('appt_violations as v')
-      .innerJoin('persons as p', 'p.id', 'v.person_id')
-      .select(['v.id', 'v.person_id', 'v.kind', 'v.occurred_on', 'v.booking_id', 'p.name', 'p.doc_number', 'p.phone'])
-      .orderBy('v.occurred_on', 'desc')
-      .orderBy('v.id', 'desc')
-      .limit(20_000)
-      .execute()
-  )
-    .filter(matches)
-    .slice(0, limit);
+  // LIKE with an explicit ESCAPE behaves the same on SQLite and PostgreSQL.
+  const escaped = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+  let query = k
+    .selectFrom('appt_violations as v')
+    .innerJoin('persons as p', 'p.id', 'v.person_id')
+    .select(['v.id', 'v.person_id', 'v.kind', 'v.occurred_on', 'v.booking_id', 'p.name', 'p.doc_number', 'p.phone']);
+  if (q) {
+    query = query.where((e) =>
+      e.or([
+        sql<boolean>`${sql.ref('p.name')} like ${`%${escaped(q)}%`} escape '\\'`,
+        e('p.doc_number', '=', upper),
+        ...(upper.length >= 4 ? [sql<boolean>`${sql.ref('p.doc_number')} like ${`%${escaped(upper)}`} escape '\\'`] : []),
+      ]),
+    );
+  }
+  // Filtered and limited in the database, so the totals on the page are true however long the list grows.
+  if (listedOnly) query = query.where((e) => e.exists(e.selectFrom('appt_bans as b').select('b.person_id').whereRef('b.person_id', '=', 'v.person_id').where('b.ends_on', '>', today)));
+  const rows = await query.orderBy('v.occurred_on', 'desc').orderBy('v.id', 'desc').limit(limit).execute();
   const personIds = [...new Set(rows.map((r) => Number(r.person_id)))];
   const bans = personIds.length
     ? await k.selectFrom('appt_bans').select(['person_id', (e) => e.fn.max('ends_on').as('ends')]).where('person_id', 'in', personIds).where('ends_on', '>', today).groupBy('person_id').execute()
@@ -73,8 +77,7 @@ export async function listViolations(k: Kysely<AppointmentDb>, today: string, q:
       occurredOn: r.occurred_on,
       bookingId: r.booking_id === null ? null : Number(r.booking_id),
       banEndsOn: banOf.get(Number(r.person_id)) ?? null,
-    }))
-    .filter((r) => !listedOnly || r.banEndsOn !== null);
+    }));
 }
 
 export function registerViolationPages(app: FastifyInstance, deps: AppointmentsDeps): void {
