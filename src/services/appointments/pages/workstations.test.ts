@@ -64,6 +64,10 @@ describe.each(testEngines)('doctor workstation and weekly schedule editor on %s'
     const prefilled = await w.app.inject({ url: `/appointments/clinic?booking=${walkIn}`, headers: { cookie } });
     expect(prefilled.body).toContain('value="患者80"');
     expect(prefilled.body).toContain(`value="${patient(80).docNumber}"`);
+    // Showing the full number is a read of personal data, and it is traced.
+    const reads = await w.k.selectFrom('audit_log').select(['actor_name', 'purpose']).where('action', '=', 'booking.read').where('entity_id', '=', String(walkIn)).execute();
+    expect(reads).toHaveLength(1);
+    expect(reads[0]!.purpose).toBe('clinic_booking');
     const notMine = await w.app.inject({ url: `/appointments/clinic?booking=${elsewhere}`, headers: { cookie } });
     expect(notMine.body).not.toContain('value="患者82"');
 

@@ -6,6 +6,7 @@ import { page } from '../../../platform/web/layout.ts';
 import { html } from '../../../platform/web/html.ts';
 import { button, errorSummary, radios, summaryList, textInput, type FieldError } from '../../../platform/web/components.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
+import { appendAudit } from '../../../platform/audit/trail.ts';
 import { documentTypeLabels, documentTypes } from '../../../platform/identity/documents.ts';
 import { formatCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
 import { referralArt } from './citations.ts';
@@ -102,6 +103,8 @@ ${button(t(l, '继续', 'Continue'))}
       .where('b.id', '=', id)
       .where('se.doctor_id', '=', d.me.doctorId)
       .executeTakeFirst();
+    // The form shows the patient's full document number and phone: a read of personal data, traced (西卫〔2019〕5号 第三十一条).
+    if (b && id !== undefined) await inTransaction(deps.adb, (trx) => appendAudit(trx, deps.clock, actorOf(req), { action: 'booking.read', entityType: 'appt_booking', entityId: id, purpose: 'clinic_booking', detail: { via: 'today_list' } }));
     return firstStep(req, reply, d.me, b ? { docType: b.patient_doc_type, docNumber: b.patient_doc_number, name: b.name, phone: b.patient_phone } : {}, []);
   });
 
