@@ -17,6 +17,8 @@ export const demoStaff: readonly { username: string; name: string; role: StaffRo
   { username: 'auditor', name: '吴审计', role: 'auditor' },
   { username: 'reviewer', name: '郑审核', role: 'department_reviewer' },
   { username: 'admin.rmyy', name: '陈管理', role: 'institution_admin', org: 'H001' },
+  // The self-service machine in the hospital hall: check-in and walk-in tickets only.
+  { username: 'kiosk.rmyy', name: '人民医院自助机', role: 'kiosk', org: 'H001' },
   { username: 'doctor.rmyy', name: '李医生', role: 'doctor', org: 'H001' },
   { username: 'doctor.yt', name: '王家庭', role: 'family_doctor', org: 'C110102007', referral: true },
 ];

@@ -81,7 +81,7 @@ describe('window, kiosk, phone, search, violations and schedule pages in a real 
     await bookTuesday(h.server, patient, '眼科', '08:00');
     h.server.clock.set(tuesdayMorning);
     const page = await h.page('mobile');
-    await signInStaff(page, 'admin.rmyy');
+    await signInStaff(page, 'kiosk.rmyy'); // the hall machine's own account, not an administrator's
     await page.goto('/appointments/kiosk');
     expect(await page.locator('nav[aria-label="主导航"]').count()).toBe(0);
     expect(await minTargetHeight(page, 'main .button, main input[type="radio"] + label, main .input')).toBeGreaterThanOrEqual(48);

@@ -54,7 +54,7 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   // Front desk (第二十六条 check-in, 第十条 (三) window tickets), phone booking (第三十三条) and the
   // violation list (第六条 (三), 第三十二条): the roles are those the matching APIs allow.
   registerNavItem({ href: '/appointments/window', zh: '挂号窗口', en: 'Registration window', roles: ['institution_admin'] });
-  registerNavItem({ href: '/appointments/kiosk', zh: '自助机', en: 'Kiosk', roles: ['institution_admin'] });
+  registerNavItem({ href: '/appointments/kiosk', zh: '自助机', en: 'Kiosk', roles: ['kiosk'] });
   registerNavItem({ href: '/appointments/phone', zh: '电话预约', en: 'Phone booking', roles: ['platform_operator'] });
   registerNavItem({ href: '/appointments/violations', zh: '违约名单', en: 'Violation list', roles: ['platform_operator'] });
   registerFrontDesk(app, sdeps, 'window');

@@ -22,7 +22,7 @@ import { seedAppointmentsDemo } from './seed.ts';
 /** Monday 2026-03-02, 09:00 in Shanghai: a weekday morning, before the 15:00 cutoff for Tuesday. */
 export const fixtureNow = new Date('2026-03-02T01:00:00Z');
 
-/** Every role the service knows, plus the anonymous caller and an admin of a second institution. */
+/** Every role the platform knows (the kiosk of 人民医院 too), plus the anonymous caller and an admin of a second institution. */
 export const roleKeys = [
   'anonymous',
   'resident',
@@ -30,6 +30,7 @@ export const roleKeys = [
   'family_doctor',
   'institution_admin',
   'other_institution_admin',
+  'kiosk',
   'platform_operator',
   'department_reviewer',
   'auditor',
@@ -41,6 +42,7 @@ const usernames: Record<Exclude<RoleKey, 'anonymous' | 'resident'>, string> = {
   family_doctor: 'doctor.yt',
   institution_admin: 'admin.rmyy',
   other_institution_admin: 'admin.bdyy',
+  kiosk: 'kiosk.rmyy',
   platform_operator: 'operator',
   department_reviewer: 'reviewer',
   auditor: 'auditor',

@@ -110,7 +110,7 @@ describe.each(testEngines)('window and kiosk pages on %s', (engine) => {
   });
 
   it('runs the same check-in on the kiosk, in a minimal layout with large targets', async () => {
-    const cookie = await w.staffCookie('admin.rmyy');
+    const cookie = await w.staffCookie('kiosk.rmyy');
     const home = await w.app.inject({ url: '/appointments/kiosk', headers: { cookie } });
     expect(home.statusCode).toBe(200);
     expect(home.body).toContain('<body class="kiosk">');
@@ -136,12 +136,13 @@ describe.each(testEngines)('window and kiosk pages on %s', (engine) => {
     const en = await w.app.inject({ url: '/appointments/window', headers: { cookie: `${cookie}; lang=en` } });
     expect(en.body).toContain('<html lang="en">');
     expect(textOf(en.body)).toContain('Registration window');
-    const refused = await w.form('/appointments/kiosk/check-in', `${cookie}; lang=en`, { docType: 'passport', docNumber: 'E12345678' });
+    const kiosk = await w.staffCookie('kiosk.rmyy');
+    const refused = await w.form('/appointments/kiosk/check-in', `${kiosk}; lang=en`, { docType: 'passport', docNumber: 'E12345678' });
     expect(textOf(refused.body)).toContain('Check in with the document used to book');
     expect(refused.body).toContain('Under 西卫〔2019〕5号 第二十六条');
   });
 
-  it('lets only institution staff use the desk pages', async () => {
+  it('lets only the institution’s window staff use the window and only its kiosk account use the kiosk', async () => {
     expect((await w.app.inject({ url: '/appointments/window' })).statusCode).toBe(303);
     const resident = await w.residentCookie(47);
     expect((await w.app.inject({ url: '/appointments/window', headers: { cookie: resident } })).statusCode).toBe(403);
@@ -150,5 +151,10 @@ describe.each(testEngines)('window and kiosk pages on %s', (engine) => {
     expect((await w.form('/appointments/window/check-in', doctor, { docType: 'resident_id', docNumber: patient(44).docNumber })).statusCode).toBe(403);
     const operator = await w.staffCookie('operator');
     expect((await w.app.inject({ url: '/appointments/kiosk/walk-in', headers: { cookie: operator } })).statusCode).toBe(403);
+    // The kiosk and the window are different accounts: the hall machine is no administrator, and the other way round.
+    const kiosk = await w.staffCookie('kiosk.rmyy');
+    expect((await w.app.inject({ url: '/appointments/window', headers: { cookie: kiosk } })).statusCode).toBe(403);
+    const admin = await w.staffCookie('admin.rmyy');
+    expect((await w.app.inject({ url: '/appointments/kiosk', headers: { cookie: admin } })).statusCode).toBe(403);
   });
 });

@@ -7,6 +7,7 @@ import { html, type SafeHtml } from '../../../platform/web/html.ts';
 import { button, errorSummary, radios, summaryList, table, type FieldError } from '../../../platform/web/components.ts';
 import { reason, type Reason } from '../../../platform/law/decision.ts';
 import { validateDocument } from '../../../platform/identity/documents.ts';
+import type { Role } from '../../../platform/identity/roles.ts';
 import { maskDocumentNumber } from '../../../platform/identity/masking.ts';
 import type { Locale } from '../../../platform/http/locale.ts';
 import { civilDateOf, civilTimeOf } from '../../../platform/time/civil.ts';
@@ -24,11 +25,15 @@ import { bookingsToday, windowSlotsToday, type DeskBooking, type WindowSlot } fr
  * 'window' (挂号窗口, keyboard first, with today's list) and 'kiosk' (自助服务设备, touch first).
  * Check-in follows 第二十六条 (booked period, same document); walk-in registration gives out the
  * window pool (第十条 (三)) and the tickets the 15:00 cutoff returned (第十七条) through channel 'window'.
- * Both are signed in as the institution's staff: the roles the check-in API allows.
+ * The window is worked by the institution's staff; the kiosk stands in the public hall, so it signs
+ * in with its own 'kiosk' account of the institution, which can use these pages and nothing else.
  */
 export type DeskVariant = 'window' | 'kiosk';
 
-export const deskRoles = ['institution_admin'] as const;
+export const deskRoles: Readonly<Record<DeskVariant, readonly Role[]>> = {
+  window: ['institution_admin'],
+  kiosk: ['kiosk'],
+};
 
 const statusText: Record<string, { zh: string; en: string }> = {
   booked: { zh: '待取号', en: 'Booked' },
@@ -73,6 +78,7 @@ ${back ? html`<p class="kiosk-actions"><a class="button secondary big" href="${b
 export function registerFrontDesk(app: FastifyInstance, deps: AppointmentsDeps, variant: DeskVariant): void {
   const base = `/appointments/${variant}`;
   const kiosk = variant === 'kiosk';
+  const allowed = deskRoles[variant];
 
   const render = (ctx: PageContext, title: string, body: SafeHtml, back?: { href: string; label: string }) =>
     kiosk ? kioskShell(ctx, title, body, back) : page(ctx, { title, body: html`${assetLinks()}${body}`, ...(back ? { back } : {}) });
@@ -148,13 +154,13 @@ ${table(
   };
 
   app.get(base, { schema: { hide: true } }, async (req, reply) => {
-    const g = await staffGuard(deps, req, reply, deskRoles, true);
+    const g = await staffGuard(deps, req, reply, allowed, true);
     if (!g || g.institutionId === null) return reply;
     return home(req, reply, g.institutionId, {}, []);
   });
 
   app.post(`${base}/check-in`, { schema: { hide: true } }, async (req, reply) => {
-    const g = await staffGuard(deps, req, reply, deskRoles, true);
+    const g = await staffGuard(deps, req, reply, allowed, true);
     if (!g || g.institutionId === null) return reply;
     const l = pageContext(req, deps.clock).locale;
     const v = formOf(req.body, ['booking', 'docType', 'docNumber']);
@@ -163,7 +169,8 @@ ${table(
     if (!v.docNumber) errors.push({ field: 'docNumber', message: t(l, '请输入证件号码', 'Enter the document number') });
     if (errors.length) return home(req, reply, g.institutionId, v, errors);
     const now = deps.clock.now();
-    let bookingId = /^\d{1,9}$/.test(v.booking ?? '') ? Number(v.booking) : undefined;
+    // The kiosk lists no bookings, so it finds one by the document only: no probing by booking number.
+    let bookingId = !kiosk && /^\d{1,9}$/.test(v.booking ?? '') ? Number(v.booking) : undefined;
     if (bookingId === undefined) {
       const doc = validateDocument(v.docType ?? '', v.docNumber ?? '', civilDateOf(now));
       if (!doc.allowed) return home(req, reply, g.institutionId, v, fieldErrors(l, doc.reasons, () => 'docNumber'));
@@ -240,14 +247,14 @@ ${button(t(l, '继续', 'Continue'))}
   };
 
   app.get<{ Querystring: { departmentId?: string } }>(`${base}/walk-in`, { schema: { hide: true } }, async (req, reply) => {
-    const g = await staffGuard(deps, req, reply, deskRoles, true);
+    const g = await staffGuard(deps, req, reply, allowed, true);
     if (!g || g.institutionId === null) return reply;
     const dept = typeof req.query.departmentId === 'string' && /^\d{1,9}$/.test(req.query.departmentId) ? req.query.departmentId : '';
     return walkIn(req, reply, g.institutionId, { departmentId: dept }, []);
   });
 
   app.post(`${base}/walk-in`, { schema: { hide: true } }, async (req, reply) => {
-    const g = await staffGuard(deps, req, reply, deskRoles, true);
+    const g = await staffGuard(deps, req, reply, allowed, true);
     if (!g || g.institutionId === null) return reply;
     const l = pageContext(req, deps.clock).locale;
     const v = formOf(req.body, [...walkInFields, 'step', 'key']);

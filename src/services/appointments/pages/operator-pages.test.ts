@@ -30,6 +30,16 @@ describe.each(testEngines)('phone booking and violation list pages on %s', (engi
     expect(first.statusCode).toBe(200);
     expect(first.body).toMatch(/id="docNumber"[^>]*autofocus[^>]*accesskey="n"/);
     expect(first.body).toContain('accesskey="k"');
+    expect(first.body).toContain(`<option value="${tuesday}"`);
+    // 第十七条: after 15:00 the next day is no longer offered on the phone screen.
+    w.clock.set(new Date('2026-03-02T07:05:00Z'));
+    try {
+      const late = await w.app.inject({ url: '/appointments/phone', headers: { cookie } });
+      expect(late.body).not.toContain(`<option value="${tuesday}"`);
+      expect(late.body).toContain('<option value="2026-03-04"');
+    } finally {
+      w.clock.set(mondayNine);
+    }
     const { slotId, departmentId } = await slotAt(w.k, { dept: '儿科', date: tuesday, start: '08:30', title: '主治医师' });
     const found = await w.form('/appointments/phone', cookie, { ...phoneFields(50, departmentId), step: 'find' });
     expect(found.statusCode).toBe(200);

@@ -9,7 +9,7 @@ import { maskDocumentNumber } from '../../../platform/identity/masking.ts';
 import type { Locale } from '../../../platform/http/locale.ts';
 import { addDays, civilDateOf, formatCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
 import { art } from '../rules/citations.ts';
-import { bookingHorizonDays } from '../rules/booking.ts';
+import { bookingCutoff, bookingHorizonDays } from '../rules/booking.ts';
 import { doctorTitles } from '../rules/stops.ts';
 import { availability, type AvailabilityRow } from '../store/availability.ts';
 import { bookTicket, type BookingReceipt } from '../store/book-ticket.ts';
@@ -63,7 +63,11 @@ export function registerPhonePages(app: FastifyInstance, deps: AppointmentsDeps)
     const l: Locale = ctx.locale;
     const today = civilDateOf(deps.clock.now());
     const depts = await departmentOptions();
-    const dates = Array.from({ length: bookingHorizonDays }, (_, i) => addDays(today, i + 1)).map((d) => ({ value: d, label: formatCivilDate(d, l) }));
+    // 第十七条: a day whose 15:00-the-day-before cutoff has passed is not offered (its tickets are at the window).
+    const now = deps.clock.now();
+    const dates = Array.from({ length: bookingHorizonDays }, (_, i) => addDays(today, i + 1))
+      .filter((d) => now.getTime() < bookingCutoff(d).getTime())
+      .map((d) => ({ value: d, label: formatCivilDate(d, l) }));
     const slots = opts.slots;
     const chosen = slots?.find((s) => String(s.slotId) === values.slotId);
     const dept = depts.find((d) => d.value === values.departmentId);

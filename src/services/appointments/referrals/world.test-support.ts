@@ -30,7 +30,7 @@ import { fakeHealthRecords, type FakeHealthRecords } from './health-records-port
 /** Monday 2026-03-02 09:00 in Beijing: before the 15:00 cutoff for Tuesday. */
 export const worldNow = new Date('2026-03-02T01:00:00Z');
 
-export const accounts = ['family_doctor', 'unauthorised_family_doctor', 'station_doctor', 'doctor', 'institution_admin', 'other_admin', 'platform_operator', 'auditor', 'resident'] as const;
+export const accounts = ['family_doctor', 'unauthorised_family_doctor', 'station_doctor', 'doctor', 'institution_admin', 'other_admin', 'kiosk', 'platform_operator', 'auditor', 'resident'] as const;
 export type Account = (typeof accounts)[number] | 'anonymous';
 
 export interface TestPerson {
@@ -212,6 +212,7 @@ export async function openReferralWorld(engine: Engine): Promise<ReferralWorld> 
     doctor: doctorStaffId,
     institution_admin: await staffId('admin.rmyy'),
     other_admin: extra['admin.bdyy']!,
+    kiosk: await staffId('kiosk.rmyy'),
     platform_operator: await staffId('operator'),
     auditor: await staffId('auditor'),
   };

@@ -270,6 +270,12 @@ describe.each(testEngines)('appointments authorisation table on %s', (engine) =>
     expect(covered).toEqual(served);
   });
 
+  it('lets the hall kiosk account call nothing an anonymous caller may not: its pages are its only tool', () => {
+    const opened = table.filter((r) => expected(r, 'kiosk').status < 400 && expected(r, 'anonymous').status >= 400).map((r) => r.endpoint);
+    expect(opened).toEqual([]);
+    expect(roleKeys).toContain('kiosk');
+  });
+
   for (const row of table) {
     describe(row.endpoint, () => {
       for (const role of roleKeys) {
