@@ -82,7 +82,8 @@ describe('window, kiosk, phone, search, violations and schedule pages in a real 
     h.server.clock.set(tuesdayMorning);
     const page = await h.page('mobile');
     await signInStaff(page, 'kiosk.rmyy'); // the hall machine's own account, not an administrator's
-    await page.goto('/appointments/kiosk');
+    // Signing in opens the kiosk screen directly.
+    expect(new URL(page.url()).pathname).toBe('/appointments/kiosk');
     expect(await page.locator('nav[aria-label="主导航"]').count()).toBe(0);
     expect(await minTargetHeight(page, 'main .button, main input[type="radio"] + label, main .input')).toBeGreaterThanOrEqual(48);
     expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(20);

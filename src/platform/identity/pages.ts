@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PlatformDeps } from '../http/server.ts';
 import { pageContext } from '../http/server.ts';
 import { sessionCookie, sessionToken } from '../http/auth.ts';
-import { page } from '../web/layout.ts';
+import { page, roleHome } from '../web/layout.ts';
 import { html } from '../web/html.ts';
 import { button, errorSummary, radios, textInput, type FieldError } from '../web/components.ts';
 import type { Reason } from '../law/decision.ts';
@@ -11,6 +11,7 @@ import { documentTypeLabels, documentTypes } from './documents.ts';
 import { completeResidentSignIn, staffSignIn, startResidentSignIn } from './sign-in.ts';
 import { closeSession } from './sessions.ts';
 import { cookieOptions } from './routes.ts';
+import type { Role } from './roles.ts';
 
 type Form = Record<string, string | undefined>;
 
@@ -118,7 +119,8 @@ ${button(en ? 'Sign in' : '登录')}
     const d = await staffSignIn(deps.db, deps.clock, username, str(req.body, 'password'), req.ip);
     if (!d.allowed) return staffForm(req, reply, { username }, asErrors(req, d.reasons));
     reply.setCookie(sessionCookie, d.value.token, cookieOptions());
-    return reply.redirect('/', 303);
+    const staff = await deps.db.kysely.selectFrom('staff').select('role').where('id', '=', d.value.staffId).executeTakeFirst();
+    return reply.redirect(staff ? roleHome(staff.role as Role) : '/', 303);
   });
 
   app.post('/sign-out', { schema: { hide: true } }, async (req, reply) => {

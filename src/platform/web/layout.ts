@@ -37,6 +37,17 @@ export function registerNavItem(item: NavItem): void {
   if (!serviceNav.some((n) => n.href === item.href)) serviceNav.push(item);
 }
 
+const roleHomes = new Map<Role, string>();
+
+/** Where a role lands after staff sign-in when its work is one page (a kiosk device); '/' otherwise. */
+export function registerRoleHome(role: Role, href: string): void {
+  roleHomes.set(role, href);
+}
+
+export function roleHome(role: Role): string {
+  return roleHomes.get(role) ?? '/';
+}
+
 export function page(ctx: PageContext, opts: PageOptions): string {
   const { locale, viewer } = ctx;
   const other: Locale = locale === 'en' ? 'zh-CN' : 'en';

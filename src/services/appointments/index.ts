@@ -14,7 +14,7 @@ import { registerFrontDesk } from './pages/front-desk.ts';
 import { registerPhonePages } from './pages/phone.ts';
 import { registerViolationPages } from './pages/violations.ts';
 import { registerFamilyBooking } from './pages/family-booking.ts';
-import { registerNavItem } from '../../platform/web/layout.ts';
+import { registerNavItem, registerRoleHome } from '../../platform/web/layout.ts';
 import type { AppointmentsPorts } from './referrals/eligibility.ts';
 import type { ReferralDeps } from './referrals/context.ts';
 import { registerReferralRoutes } from './referrals/routes.ts';
@@ -55,6 +55,8 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   // violation list (第六条 (三), 第三十二条): the roles are those the matching APIs allow.
   registerNavItem({ href: '/appointments/window', zh: '挂号窗口', en: 'Registration window', roles: ['institution_admin'] });
   registerNavItem({ href: '/appointments/kiosk', zh: '自助机', en: 'Kiosk', roles: ['kiosk'] });
+  // The hall machine has one job: after sign-in it opens on the kiosk screen.
+  registerRoleHome('kiosk', '/appointments/kiosk');
   registerNavItem({ href: '/appointments/phone', zh: '电话预约', en: 'Phone booking', roles: ['platform_operator'] });
   registerNavItem({ href: '/appointments/violations', zh: '违约名单', en: 'Violation list', roles: ['platform_operator'] });
   registerFrontDesk(app, sdeps, 'window');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEngines } from '../../../platform/db/test-databases.ts';
 import { roleSeesPersonalNumbers } from '../../../platform/identity/roles.ts';
-import { demoStaff } from '../../../seed/demo.ts';
+import { demoPassword, demoStaff } from '../../../seed/demo.ts';
 import { patient } from '../store/world.test-support.ts';
 import { mondayNine, openPagesWorld, slotAt, textOf, type PagesWorld } from './pages.test-support.ts';
 
@@ -129,6 +129,14 @@ describe.each(testEngines)('the hall kiosk account on %s', (engine) => {
     const admin = await w.app.inject({ url: '/', headers: { cookie: await w.staffCookie('admin.rmyy') } });
     expect(admin.body).toContain('href="/appointments/window"');
     expect(admin.body).not.toContain('href="/appointments/kiosk"');
+  });
+
+  it('opens on the kiosk screen after signing in at /staff/sign-in; other staff land on the home page', async () => {
+    const signIn = (username: string) => w.form('/staff/sign-in', '', { username, password: demoPassword });
+    const kiosk = await signIn('kiosk.rmyy');
+    expect(kiosk.statusCode).toBe(303);
+    expect(kiosk.headers.location).toBe('/appointments/kiosk');
+    expect((await signIn('admin.rmyy')).headers.location).toBe('/');
   });
 
   it('is no longer open to the institution administrator, nor any other role', async () => {
