@@ -7,12 +7,12 @@ import { inTransaction } from '../db/transaction.ts';
 import type { PlatformTables } from '../db/schema.ts';
 import { appendAudit } from '../audit/trail.ts';
 import { reason } from '../law/decision.ts';
-import { documentTypes } from './documents.ts';
 import { completeResidentSignIn, staffSignIn, startResidentSignIn } from './sign-in.ts';
 import { closeSession, type Viewer } from './sessions.ts';
 import { findPersonById, type Person } from './persons.ts';
 import { maskDocumentNumber, maskPhone } from './masking.ts';
 import { roleSeesPersonalNumbers } from './roles.ts';
+import { personProperties } from './schemas.ts';
 
 const err = { $ref: 'error#' } as const;
 
@@ -48,13 +48,7 @@ export function registerIdentityRoutes(app: FastifyInstance, deps: PlatformDeps)
           type: 'object',
           additionalProperties: false,
           required: ['docType', 'docNumber', 'name', 'phone'],
-          properties: {
-            docType: { type: 'string', enum: [...documentTypes] },
-            docNumber: { type: 'string', minLength: 1, maxLength: 40 },
-            name: { type: 'string', minLength: 1, maxLength: 40 },
-            phone: { type: 'string', minLength: 1, maxLength: 20 },
-            locale: { type: 'string', enum: ['zh-CN', 'en'] },
-          },
+          properties: { ...personProperties, locale: { type: 'string', enum: ['zh-CN', 'en'] } },
         },
         response: { 200: { type: 'object', properties: { challengeId: { type: 'string' }, maskedPhone: { type: 'string' }, expiresAt: { type: 'string' }, demoCode: { type: 'string' } } }, 401: err, 422: err },
       },

@@ -1,24 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { actorOf, requireRole } from '../../../platform/http/auth.ts';
 import { sendRefusal } from '../../../platform/http/refusal.ts';
-import { documentTypes } from '../../../platform/identity/documents.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import type { BookingRequest } from '../store/book-ticket.ts';
 import { bookInClinic, clinicOptions, notARegisteredDoctor, treatingDoctor } from './clinic.ts';
 import { clinicKinds, type ClinicKind } from './clinic-rules.ts';
 import type { ReferralDeps } from './context.ts';
+import { personSchema } from '../../../platform/identity/schemas.ts';
 
-const patientSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['docType', 'docNumber', 'name', 'phone'],
-  properties: {
-    docType: { type: 'string', enum: [...documentTypes] },
-    docNumber: { type: 'string', minLength: 1, maxLength: 40 },
-    name: { type: 'string', minLength: 1, maxLength: 40 },
-    phone: { type: 'string', minLength: 1, maxLength: 20 },
-  },
-} as const;
+const patientSchema = personSchema;
 
 /** 第二十四条 诊间预约 from the doctor's workstation. */
 export function registerClinicRoutes(app: FastifyInstance, deps: ReferralDeps): void {

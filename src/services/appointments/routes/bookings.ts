@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { actorOf, requireRole } from '../../../platform/http/auth.ts';
 import { sendRefusal } from '../../../platform/http/refusal.ts';
-import { documentTypes } from '../../../platform/identity/documents.ts';
 import { runSql } from '../../../platform/db/prepared.ts';
 import { maskDocumentNumber, maskPhone } from '../../../platform/identity/masking.ts';
 import { reason } from '../../../platform/law/decision.ts';
@@ -16,18 +15,9 @@ import { activeBanEnd } from '../store/violations.ts';
 import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
 import { sharedBookingThrottle } from './anti-scalping.ts';
 import { bookWithoutTrace } from '../store/book-atomically.ts';
+import { personProperties, personSchema } from '../../../platform/identity/schemas.ts';
 
-const patientSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['docType', 'docNumber', 'name', 'phone'],
-  properties: {
-    docType: { type: 'string', enum: [...documentTypes] },
-    docNumber: { type: 'string', minLength: 1, maxLength: 40 },
-    name: { type: 'string', minLength: 1, maxLength: 40 },
-    phone: { type: 'string', minLength: 1, maxLength: 20 },
-  },
-} as const;
+const patientSchema = personSchema;
 
 const bookingBody = {
   type: 'object',
@@ -171,7 +161,7 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
         summary: '窗口或自助机取号 / Check in at the window or kiosk (第二十六条)',
         security: [{ bearer: [] }],
         params: idParam,
-        body: { type: 'object', additionalProperties: false, required: ['docType', 'docNumber'], properties: { docType: { type: 'string', enum: [...documentTypes] }, docNumber: { type: 'string', minLength: 1, maxLength: 40 } } },
+        body: { type: 'object', additionalProperties: false, required: ['docType', 'docNumber'], properties: { docType: personProperties.docType, docNumber: personProperties.docNumber } },
       },
     },
     async (req, reply) => {
