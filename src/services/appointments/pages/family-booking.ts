@@ -18,6 +18,7 @@ import { sharedBookingThrottle } from '../routes/anti-scalping.ts';
 import { errorFor, fieldErrors, formOf, hidden, lawLink, sendHtml, t, type Form } from '../referrals/page-kit.ts';
 import { choice, documentTypeLabel, documentTypeOptions, field } from './desk-kit.ts';
 import { finalRefusal, type FinalRefusal } from './final-refusals.ts';
+import { slotSummary } from './slot-summary.ts';
 
 /**
  * Booking for a family member or anyone else (第十六条): the patient's name, document and contact,
@@ -34,19 +35,7 @@ function familyField(code: string, message: string): string {
   return 'docNumber';
 }
 
-async function slotSummary(deps: AppointmentsDeps, slotId: number) {
-  return deps.k
-    .selectFrom('appt_slots as sl')
-    .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
-    .innerJoin('appt_departments as d', 'd.id', 'se.department_id')
-    .innerJoin('appt_institutions as i', 'i.id', 'se.institution_id')
-    .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-    .select(['sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'se.institution_id', 'se.department_id', 'd.name as department', 'o.name as institution'])
-    .where('sl.id', '=', slotId)
-    .executeTakeFirst();
-}
-
-/** The bookings a resident made for others: matched on the booker's recorded name and phone. */
+/** The bookings a resident made for others: those whose creator is this signed-in resident. */
 export async function bookingsMadeFor(deps: AppointmentsDeps, me: Pick<Person, 'id' | 'name' | 'phone'>) {
   return deps.k
     .selectFrom('appt_bookings as b')

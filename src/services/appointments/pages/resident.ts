@@ -24,6 +24,7 @@ import { assetLinks } from './desk-kit.ts';
 import { familySection } from './family-booking.ts';
 import { finalRefusal, type FinalRefusal } from './final-refusals.ts';
 import { myViolationsSection } from './my-violations.ts';
+import { slotSummary } from './slot-summary.ts';
 
 const html200 = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').send(body);
 
@@ -86,15 +87,7 @@ ${table(
     const en = ctx.locale === 'en';
     if (!req.viewer || req.viewer.personId === null) return reply.redirect(`/sign-in`, 303);
     const me = await findPersonById(deps.db.kysely, req.viewer.personId);
-    const slot = await deps.k
-      .selectFrom('appt_slots as sl')
-      .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
-      .innerJoin('appt_departments as d', 'd.id', 'se.department_id')
-      .innerJoin('appt_institutions as i', 'i.id', 'se.institution_id')
-      .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-      .select(['sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'se.institution_id', 'se.department_id', 'd.name as department', 'o.name as institution'])
-      .where('sl.id', '=', slotId)
-      .executeTakeFirst();
+    const slot = await slotSummary(deps, slotId);
     if (!slot || !me) return html200(reply, page(ctx, { title: en ? 'Not found' : '未找到', body: html`<p><a href="/appointments">${en ? 'Back' : '返回'}</a></p>` }), 404);
     // GOV.UK "check your answers" before the booking is made.
     // A refusal (closed at 15:00, full, over a limit) leaves the resident a way on: other times in the department.
