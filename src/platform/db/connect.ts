@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { PlatformTables } from './schema.ts';
 import { CachedSqliteDialect } from './sqlite-driver.ts';
+import { postgresStatementNames } from './prepared.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -51,6 +52,10 @@ export function openSqlite<T>(file: string): Db<T> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's default page cache is 2 MB; a district's schedule (1M tickets) is ~130 MB, so nearly
+  // every index probe of a booking went to the OS page cache through read(). 256 MB is an upper
+  // bound, used only as pages are touched (booking benchmark, issue 3: ~15 % less CPU per booking).
+  sqlite.pragma('cache_size = -262144');
   // Checkpoints off the event loop (wal-checkpointer.ts). A group commit of ~200 bookings writes
   // ~2,000 WAL frames, so with SQLite's default (1,000) every COMMIT ran a checkpoint inline: page
   // writes and two fsyncs on the event loop, multi-second stalls under load (booking benchmark,
@@ -83,6 +88,7 @@ export function openPostgres<T>(url: string, options: DbOptions = {}): Db<T> {
   });
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  pool.on('connect', prepareHotStatements);
   const kysely = new Kysely<T>({ dialect: new PostgresDialect({ pool }) });
   return {
     kysely,
@@ -101,4 +107,17 @@ export function redactUrl(url: string): string {
   } catch {
     return 'postgres://(unparsable url)';
   }
+}
+
+/**
+ * Hot-path statements (runSql) run as named prepared statements: node-postgres parses a name once
+ * per connection, and the server then skips parsing and planning (the booking's joins were planned
+ * on every call). Kysely calls query(text, values); other SQL passes through unchanged.
+ */
+function prepareHotStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: unknown) => unknown;
+  (client as unknown as { query: typeof query }).query = (config, values, callback) => {
+    const name = typeof config === 'string' ? postgresStatementNames.get(config) : undefined;
+    return name === undefined ? query(config, values, callback) : query({ name, text: config, values }, callback);
+  };
 }

@@ -1,6 +1,8 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from './connect.ts';
 import { inTransaction, isRetryable, type Tx } from './transaction.ts';
+import { directRunners, runSql } from './prepared.ts';
+import { cachedConnectionOf } from './sqlite-driver.ts';
 
 /**
  * Runs units of work in transactions, committing the units that arrive in the same event-loop
@@ -25,27 +27,23 @@ interface Pending<T> {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-// Raw statements: no query building or compiling per unit (and on SQLite one cached statement each).
-const begin = CompiledQuery.raw('begin immediate');
-const commit = CompiledQuery.raw('commit');
-const rollback = CompiledQuery.raw('rollback');
-const savepoint = CompiledQuery.raw('savepoint unit');
-const release = CompiledQuery.raw('release savepoint unit');
-const rollbackToSavepoint = CompiledQuery.raw('rollback to savepoint unit');
+// Raw statements written once (runSql: on SQLite one cached statement each, run directly in a batch).
+const run = (trx: Tx<unknown>, text: string) => runSql(trx as Tx<unknown> & Kysely<unknown>, text, []);
 
 /** Runs the batch's units one after another in trx, each in a savepoint. */
 async function runUnits<T>(trx: Tx<T>, batch: readonly Pending<T>[], rethrow: (error: unknown) => boolean): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
+  const t = trx as Tx<unknown>;
   for (const p of batch) {
-    await trx.executeQuery(savepoint);
+    await run(t, 'savepoint unit');
     try {
       const value = await p.unit(trx);
-      await trx.executeQuery(release);
+      await run(t, 'release savepoint unit');
       outcomes.push({ ok: true, value });
     } catch (error) {
       if (rethrow(error)) throw error;
-      await trx.executeQuery(rollbackToSavepoint);
-      await trx.executeQuery(release);
+      await run(t, 'rollback to savepoint unit');
+      await run(t, 'release savepoint unit');
       outcomes.push({ ok: false, error });
     }
   }
@@ -68,14 +66,21 @@ export function groupCommitter<T>(db: Db<T>, maxBatch = 256): GroupCommitter<T> 
     let outcomes: Outcome[];
     try {
       outcomes = await db.kysely.connection().execute(async (conn: Kysely<T>) => {
-        await conn.executeQuery(begin);
+        const direct = db.sqlite && cachedConnectionOf(db.sqlite);
+        if (direct) directRunners.set(conn, direct);
+        const c = conn as unknown as Tx<unknown>;
         try {
-          const o = await runUnits(conn, batch, () => false);
-          await conn.executeQuery(commit);
-          return o;
-        } catch (error) {
-          await conn.executeQuery(rollback).catch(() => undefined);
-          throw error;
+          await run(c, 'begin immediate');
+          try {
+            const o = await runUnits(conn, batch, () => false);
+            await run(c, 'commit');
+            return o;
+          } catch (error) {
+            await run(c, 'rollback').catch(() => undefined);
+            throw error;
+          }
+        } finally {
+          directRunners.delete(conn);
         }
       });
     } catch (error) {

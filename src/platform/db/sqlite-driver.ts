@@ -84,12 +84,20 @@ export class CachedSqliteConnection implements DatabaseConnection {
   }
 }
 
+const connections = new WeakMap<SqliteDatabase.Database, CachedSqliteConnection>();
+
+/** The one cached connection of a database opened with CachedSqliteDialect (for the group committer). */
+export function cachedConnectionOf(database: SqliteDatabase.Database): CachedSqliteConnection | undefined {
+  return connections.get(database);
+}
+
 class CachedSqliteDriver extends SqliteDriver {
   readonly #lock = new FifoLock();
   readonly #connection: CachedSqliteConnection;
   constructor(private readonly database: SqliteDatabase.Database) {
     super({ database });
     this.#connection = new CachedSqliteConnection(database);
+    connections.set(database, this.#connection);
   }
   override async init(): Promise<void> {}
   override async acquireConnection(): Promise<DatabaseConnection> {

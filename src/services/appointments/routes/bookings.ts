@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { actorOf, requireRole } from '../../../platform/http/auth.ts';
 import { sendRefusal } from '../../../platform/http/refusal.ts';
-import { runSql } from '../../../platform/db/prepared.ts';
 import { maskDocumentNumber, maskPhone } from '../../../platform/identity/masking.ts';
 import { reason } from '../../../platform/law/decision.ts';
 import { civilDateOf, parseCivilDate } from '../../../platform/time/civil.ts';
@@ -82,14 +81,11 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
         // consultation), each with its own checks and audited overrides; only the clinic service applies them.
         return sendRefusal(req, reply, [reason('use_clinic_service', '诊间预约请通过医生工作站（POST /api/clinic/bookings）办理，以核验预约类型', 'Book in-clinic through the doctor’s workstation (POST /api/clinic/bookings), which checks the kind of booking', art.clinicBooking)]);
       }
-      let booker = body.booker;
-      if (viewer.role === 'resident' && viewer.personId !== null) {
-        // Hot path: one prepared statement (db/prepared.ts), not a built query.
-        const me = (await runSql<{ doc_type: string; doc_number: string; name: string; phone: string }>(deps.k, 'select doc_type, doc_number, name, phone from persons where id = ?', [viewer.personId])).rows[0];
-        // Booking for a family member: the signed-in resident is the booker (第十六条).
-        if (me && !(me.doc_type === body.patient.docType && me.doc_number === body.patient.docNumber.trim().toUpperCase())) booker = { name: me.name, phone: me.phone };
-        else booker = undefined;
-      }
+      // A signed-in resident books for themself or, as the booker, for a family member (第十六条):
+      // bookTicket compares the patient with the resident inside the transaction, so a self-booking
+      // (the common case) reads no extra row.
+      const resident = viewer.role === 'resident' && viewer.personId !== null ? viewer.personId : undefined;
+      const booker = resident === undefined ? body.booker : undefined;
       if (['onsite', 'window', 'clinic'].includes(body.channel)) {
         const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin', 'doctor']);
         if (!staff) return reply;
@@ -101,7 +97,7 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
       const over = await throttle.check(body.patient.docType, body.patient.docNumber, body.patient.phone);
       if (over) return sendRefusal(req, reply, [over]);
       const key = req.headers['idempotency-key'];
-      const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: body.slotId, channel: body.channel, patient: body.patient, booker, idempotencyKey: key }));
+      const d = await bookWithoutTrace(deps, (trx) => bookTicket(trx, deps.clock, actorOf(req), { slotId: body.slotId, channel: body.channel, patient: body.patient, booker, bookerPersonId: resident, idempotencyKey: key }));
       if (!d.allowed) return sendRefusal(req, reply, d.reasons);
       return reply.code(d.value.replayed ? 200 : 201).send(d.value);
     },

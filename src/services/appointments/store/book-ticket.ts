@@ -23,6 +23,8 @@ export interface BookingRequest {
   readonly patient: { docType: string; docNumber: string; name: string; phone: string };
   /** 第十六条: when someone else books, their name and contact. */
   readonly booker?: { name: string; phone: string } | undefined;
+  /** 第十六条: a signed-in resident booking; when the patient is someone else, the resident is the booker. */
+  readonly bookerPersonId?: number | undefined;
   readonly idempotencyKey?: string | undefined;
   /** 第十八条 预约转诊单: a referral's confirmation is its slip (channel 'referral' only). */
   readonly slip?: ReferralSlipExtra | undefined;
@@ -105,6 +107,12 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
     if (!registered.allowed) return refuse(...registered.reasons.map((r) => ({ ...r, citation: art.realName })));
     person = registered.value;
   }
+  let booker = req.booker;
+  if (req.bookerPersonId !== undefined && req.bookerPersonId !== person.id) {
+    const me = (await runSql<{ name: string; phone: string }>(k, 'select name, phone from persons where id = ?', [req.bookerPersonId])).rows[0];
+    if (!me) return refuse(reason('invalid_request', '预约人不存在', 'The booking resident does not exist', art.requiredData));
+    booker = { name: me.name, phone: me.phone };
+  }
 
   if (req.idempotencyKey) {
     const prior = (await runSql<{ id: number | string }>(k, 'select id from appt_bookings where person_id = ? and idempotency_key = ?', [person.id, req.idempotencyKey])).rows[0];
@@ -168,7 +176,7 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
       `insert into appt_bookings (ticket_id, slot_id, session_id, ticket_no, person_id, patient_doc_type, patient_doc_number, patient_phone, booker_name, booker_phone,
          channel, status, active, visit_date, period_start, period_end, institution_id, department_id, idempotency_key, created_by, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [ticket.id, slot.id, slot.session_id, ticket.ticket_no, person.id, doc.value.type, doc.value.number, req.patient.phone, req.booker?.name ?? null, req.booker?.phone ?? null,
+      [ticket.id, slot.id, slot.session_id, ticket.ticket_no, person.id, doc.value.type, doc.value.number, req.patient.phone, booker?.name ?? null, booker?.phone ?? null,
         req.channel, visitDate, slot.period_start, slot.period_end, slot.institution_id, slot.department_id, req.idempotencyKey ?? null, `${actor.kind}:${actor.id ?? ''}`, createdAt],
     )
   ).rows[0];
@@ -193,7 +201,7 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   };
   await appendAudit(k, clock, actor, { action: 'booking.create', entityType: 'appt_booking', entityId: bookingId, detail: { slotId: slot.id, ticketNo: ticket.ticket_no, channel: req.channel, personId: person.id, ...(overridden ? { override: overridden } : {}) } });
   // 第十八条 confirmation; 第十九条 the institution sees the booking at once (same commit).
-  const to = { personId: person.id, phone: req.booker?.phone ?? req.patient.phone, locale: person.locale };
+  const to = { personId: person.id, phone: booker?.phone ?? req.patient.phone, locale: person.locale };
   const confirmation = { institution: r.institution, department: r.department, title: r.title, visitDate: r.visitDate, period: r.period, ticketNo: r.ticketNo };
   if (req.channel === 'referral' && req.slip) await enqueueMessage(k, clock, to, referralBooked, { ...confirmation, ...req.slip });
   else await enqueueMessage(k, clock, to, bookingConfirmed, confirmation);
