@@ -45,6 +45,25 @@ describe.each(testEngines)('audit trail on %s', (engine) => {
     expect((await verifyAuditChain(t.db.kysely)).ok).toBe(true);
   });
 
+  it('chains several appends of one transaction from the head it remembers, and a head moved under it fails without writing', async () => {
+    await inTransaction(t.db, async (trx) => {
+      for (let i = 0; i < 3; i++) await appendAudit(trx, clock, auditor, { action: 'record.batch', entityType: 'record', entityId: i });
+    });
+    expect(await searchAudit(t.db.kysely, { action: 'record.batch' })).toHaveLength(3);
+    expect((await verifyAuditChain(t.db.kysely)).ok).toBe(true);
+    // The remembered head is only a shortcut: the head moves only from the seq the append expects,
+    // so a head that changed behind the transaction's back stops the append instead of forking the chain.
+    await expect(
+      inTransaction(t.db, async (trx) => {
+        await appendAudit(trx, clock, auditor, { action: 'record.stale', entityType: 'record', entityId: 1 });
+        await sql`update audit_head set seq = seq + 1 where id = 1`.execute(trx);
+        await appendAudit(trx, clock, auditor, { action: 'record.stale', entityType: 'record', entityId: 2 });
+      }),
+    ).rejects.toThrow('audit head moved');
+    expect(await searchAudit(t.db.kysely, { action: 'record.stale' })).toHaveLength(0);
+    expect((await verifyAuditChain(t.db.kysely)).ok).toBe(true);
+  });
+
   it('keeps every row under concurrent appends from two connections', async () => {
     const other = t.reopen();
     const before = (await verifyAuditChain(t.db.kysely)).rows;

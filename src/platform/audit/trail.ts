@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { runSql } from '../db/prepared.ts';
+import { isPostgres, runSql } from '../db/prepared.ts';
+import { txMemo } from '../db/tx-memo.ts';
 import type { Clock } from '../time/clock.ts';
 import type { Tx } from '../db/transaction.ts';
 import type { AuditLogTable, PlatformTables } from '../db/schema.ts';
@@ -38,6 +39,13 @@ export function hashAuditRow(row: HashedFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+interface Head {
+  seq: number | string;
+  hash: string;
+}
+const auditHead = Symbol('audit head');
+const insertRow = 'insert into audit_log (seq, at, actor_kind, actor_id, actor_name, actor_role, action, entity_type, entity_id, purpose, grant_ref, source_ip, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /**
  * Append one audit row inside the caller's transaction, so the change and its record commit
  * or vanish together (no audit row lost). The head row is the chain's lock: concurrent appends
@@ -50,8 +58,10 @@ export async function appendAudit<T extends PlatformTables>(
   entry: AuditEntry,
 ): Promise<number> {
   const db = trx as unknown as Kysely<PlatformTables>;
-  // Hot path (every write appends): statements written once, see db/prepared.ts.
-  const head = (await runSql<{ seq: number | string; hash: string }>(db, 'select seq, hash from audit_head where id = 1', [])).rows[0];
+  // Hot path (every write appends): statements written once, see db/prepared.ts. A transaction
+  // that appended before knows the head it wrote (a group commit appends once per booking).
+  const memo = txMemo(trx);
+  const head = (memo?.get(auditHead) as Head | undefined) ?? (await runSql<Head>(db, 'select seq, hash from audit_head where id = 1', [])).rows[0];
   if (!head) throw new Error('audit_head missing');
   const fields: HashedFields = {
     seq: Number(head.seq) + 1,
@@ -70,12 +80,20 @@ export async function appendAudit<T extends PlatformTables>(
     prev_hash: head.hash,
   };
   const hash = hashAuditRow(fields);
-  await runSql(
-    db,
-    'insert into audit_log (seq, at, actor_kind, actor_id, actor_name, actor_role, action, entity_type, entity_id, purpose, grant_ref, source_ip, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [fields.seq, fields.at, fields.actor_kind, fields.actor_id, fields.actor_name, fields.actor_role, fields.action, fields.entity_type, fields.entity_id, fields.purpose, fields.grant_ref, fields.source_ip, fields.detail, fields.prev_hash, hash],
-  );
-  const moved = await runSql(db, 'update audit_head set seq = ?, hash = ? where id = 1 and seq = ?', [fields.seq, hash, head.seq]);
-  if (Number(moved.numAffectedRows) !== 1) throw new Error('audit head moved during append');
+  const row = [fields.seq, fields.at, fields.actor_kind, fields.actor_id, fields.actor_name, fields.actor_role, fields.action, fields.entity_type, fields.entity_id, fields.purpose, fields.grant_ref, fields.source_ip, fields.detail, fields.prev_hash, hash];
+  // The head moves only from the seq this append read (or remembered): otherwise nothing is written.
+  let moved: number;
+  if (isPostgres(db)) {
+    // One round trip (every one is taken under the writer lock): the row goes in only if the head moved.
+    const r = await runSql(db, `with moved as (update audit_head set seq = ?, hash = ? where id = 1 and seq = ? returning seq)
+      insert into audit_log (seq, at, actor_kind, actor_id, actor_name, actor_role, action, entity_type, entity_id, purpose, grant_ref, source_ip, detail, prev_hash, hash)
+      select ?::integer, ?, ?, ?::integer, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from moved`, [fields.seq, hash, head.seq, ...row]);
+    moved = Number(r.numAffectedRows);
+  } else {
+    moved = Number((await runSql(db, 'update audit_head set seq = ?, hash = ? where id = 1 and seq = ?', [fields.seq, hash, head.seq])).numAffectedRows);
+    if (moved === 1) await runSql(db, insertRow, row);
+  }
+  if (moved !== 1) throw new Error('audit head moved during append');
+  memo?.set(auditHead, { seq: fields.seq, hash } satisfies Head);
   return fields.seq;
 }

@@ -1,8 +1,9 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Db } from './connect.ts';
 import { inTransaction, isRetryable, type Tx } from './transaction.ts';
 import { directRunners, runSql } from './prepared.ts';
 import { cachedConnectionOf } from './sqlite-driver.ts';
+import { closeTxMemo, openTxMemo, resetTxMemo } from './tx-memo.ts';
 
 /**
  * Runs units of work in transactions, committing the units that arrive in the same event-loop
@@ -30,22 +31,40 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 // Raw statements written once (runSql: on SQLite one cached statement each, run directly in a batch).
 const run = (trx: Tx<unknown>, text: string) => runSql(trx as Tx<unknown> & Kysely<unknown>, text, []);
 
-/** Runs the batch's units one after another in trx, each in a savepoint. */
-async function runUnits<T>(trx: Tx<T>, batch: readonly Pending<T>[], rethrow: (error: unknown) => boolean): Promise<Outcome[]> {
+// Two statements in one simple-protocol round trip (no parameters): PostgreSQL only.
+const releaseAndReopen = CompiledQuery.raw('release savepoint unit; savepoint unit');
+
+/**
+ * Runs the batch's units one after another in trx, each in a savepoint. With chainSavepoints
+ * (PostgreSQL) one unit's release and the next one's savepoint go in one round trip: every round
+ * trip of a booking is taken under the writer lock (transaction.ts).
+ */
+async function runUnits<T>(trx: Tx<T>, batch: readonly Pending<T>[], rethrow: (error: unknown) => boolean, chainSavepoints = false): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   const t = trx as Tx<unknown>;
-  for (const p of batch) {
-    await run(t, 'savepoint unit');
-    try {
-      const value = await p.unit(trx);
-      await run(t, 'release savepoint unit');
-      outcomes.push({ ok: true, value });
-    } catch (error) {
-      if (rethrow(error)) throw error;
-      await run(t, 'rollback to savepoint unit');
-      await run(t, 'release savepoint unit');
-      outcomes.push({ ok: false, error });
+  openTxMemo(trx);
+  try {
+    let open = false;
+    for (const [i, p] of batch.entries()) {
+      if (!open) await run(t, 'savepoint unit');
+      open = false;
+      try {
+        const value = await p.unit(trx);
+        if (chainSavepoints && i < batch.length - 1) {
+          await t.executeQuery(releaseAndReopen);
+          open = true;
+        } else await run(t, 'release savepoint unit');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (rethrow(error)) throw error;
+        resetTxMemo(trx);
+        await run(t, 'rollback to savepoint unit');
+        await run(t, 'release savepoint unit');
+        outcomes.push({ ok: false, error });
+      }
     }
+  } finally {
+    closeTxMemo(trx);
   }
   return outcomes;
 }
@@ -95,7 +114,7 @@ export function groupCommitter<T>(db: Db<T>, maxBatch = 256): GroupCommitter<T> 
   const flushPostgres = async (batch: readonly Pending<T>[]) => {
     let outcomes: Outcome[];
     try {
-      outcomes = await inTransaction(db, (trx) => runUnits(trx, batch, isRetryable));
+      outcomes = await inTransaction(db, (trx) => runUnits(trx, batch, isRetryable, true));
     } catch (error) {
       if (batch.length > 1 && isRetryable(error)) {
         // The batch kept conflicting even after inTransaction's retries: one busy unit must not

@@ -18,6 +18,11 @@ export const postgresStatementNames = new Map<string, string>();
 /** What runSql needs of a Kysely instance or transaction, whatever its table map. */
 export type SqlRunner = Pick<Kysely<unknown>, 'getExecutor' | 'executeQuery'>;
 
+/** True on PostgreSQL (for the few hot statements written differently per engine). */
+export function isPostgres(k: SqlRunner): boolean {
+  return !directRunners.has(k) && usesDollar(k);
+}
+
 function usesDollar(k: SqlRunner): boolean {
   // The adapter is shared by a Kysely instance and its transactions: one probe per dialect.
   const adapter = k.getExecutor().adapter;

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Db } from './connect.ts';
+import { withTxMemo } from './tx-memo.ts';
 
 export type Tx<T> = Kysely<T> | Transaction<T>;
 
@@ -62,7 +63,7 @@ async function postgresSerialized<T, R>(kysely: Kysely<T>, fn: (trx: Tx<T>) => P
   return kysely.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${writerLockKey})`.execute(conn);
     try {
-      return await conn.transaction().setIsolationLevel('serializable').execute(fn);
+      return await conn.transaction().setIsolationLevel('serializable').execute((trx) => withTxMemo(trx, fn));
     } finally {
       await sql`select pg_advisory_unlock(${writerLockKey})`.execute(conn).catch(() => undefined);
     }
@@ -74,7 +75,7 @@ async function sqliteImmediate<T, R>(kysely: Kysely<T>, fn: (trx: Tx<T>) => Prom
   return kysely.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     try {
-      const result = await fn(conn);
+      const result = await withTxMemo(conn, fn);
       await sql`commit`.execute(conn);
       return result;
     } catch (error) {

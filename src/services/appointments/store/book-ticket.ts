@@ -7,7 +7,7 @@ import { enqueueMessage } from '../../../platform/notify/outbox.ts';
 import { allow, reason, refuse, type Decision } from '../../../platform/law/decision.ts';
 import { validateDocument } from '../../../platform/identity/documents.ts';
 import { registerPerson, toPerson, type Person } from '../../../platform/identity/persons.ts';
-import { runSql } from '../../../platform/db/prepared.ts';
+import { isPostgres, runSql } from '../../../platform/db/prepared.ts';
 import type { AppointmentDb } from '../schema.ts';
 import { art } from '../rules/citations.ts';
 import { checkBookingTime, checkPatientLimits, checkRequiredData, effectivePool, poolForChannel, type Channel, type Pool } from '../rules/booking.ts';
@@ -76,6 +76,24 @@ const slotSql = `select sl.id, sl.visit_date, sl.period_start, sl.period_end, se
   from appt_slots sl join appt_sessions se on se.id = sl.session_id join appt_institutions i on i.id = se.institution_id
   join organisations o on o.id = i.organisation_id join appt_departments d on d.id = se.department_id where sl.id = ?`;
 
+const insertBooking = `insert into appt_bookings (ticket_id, slot_id, session_id, ticket_no, person_id, patient_doc_type, patient_doc_number, patient_phone, booker_name, booker_phone,
+    channel, status, active, visit_date, period_start, period_end, institution_id, department_id, idempotency_key, created_by, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?, ?, ?, ?, ?, ?) returning id`;
+
+interface PersonHoldings {
+  prior: number | string | null;
+  ban_ends: string | null;
+  visit_date: string | null;
+  institution_id: number | string | null;
+  department_id: number | string | null;
+}
+
+// One row per held platform booking within ±6 days of the visit (at least one row: the left join).
+const holdingsSql = `select x.prior, x.ban_ends, h.visit_date, h.institution_id, h.department_id
+  from (select (select id from appt_bookings where person_id = ? and idempotency_key = ?) as prior,
+               (select max(ends_on) from appt_bans where person_id = ? and ends_on > ?) as ban_ends) x
+  left join appt_bookings h on h.person_id = ? and h.active = 1 and h.channel <> 'window' and h.visit_date >= ? and h.visit_date <= ?`;
+
 const slotFull = (pool: Pool) =>
   refuse(
     reason('slot_full', pool === 'referral' ? '该时段的社区转诊预留号源已约满' : '该时段号源已约满，请选择其他时段', pool === 'referral' ? 'No referral-reserved tickets left in this slot' : 'This slot is fully booked; please choose another', art.ticketSupply),
@@ -114,15 +132,17 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
     booker = { name: me.name, phone: me.phone };
   }
 
-  if (req.idempotencyKey) {
-    const prior = (await runSql<{ id: number | string }>(k, 'select id from appt_bookings where person_id = ? and idempotency_key = ?', [person.id, req.idempotencyKey])).rows[0];
-    if (prior) return allow({ ...(await receipt(k, Number(prior.id))), replayed: true });
-  }
-
   // The slot with the names the receipt and the confirmation need (no receipt() join after the insert).
   const slot = (await runSql<SlotRow>(k, slotSql, [req.slotId])).rows[0];
+  const visitDate = (slot?.visit_date ?? today) as CivilDate;
+  // One read for what the person already has: an earlier booking with this Idempotency-Key, the
+  // end of a ban (第三十二条) and the bookings that count towards 第十七条's limits. On PostgreSQL
+  // each round trip is taken under the writer lock (transaction.ts), so three reads became one.
+  const mine = (await runSql<PersonHoldings>(k, holdingsSql, [person.id, req.idempotencyKey ?? null, person.id, today, person.id, addDays(visitDate, -6), addDays(visitDate, 6)])).rows;
+  const prior = mine[0]?.prior;
+  if (prior !== null && prior !== undefined) return allow({ ...(await receipt(k, Number(prior))), replayed: true });
+
   if (!slot || slot.status !== 'published') return refuse(reason('slot_not_found', '该时段不存在或已停诊', 'No such slot, or the session was stopped', art.ticketSupply));
-  const visitDate = slot.visit_date as CivilDate;
 
   const timing = checkBookingTime(now, visitDate, slot.period_end, req.channel);
   let overridden: { code: string; reason: string } | null = null;
@@ -134,16 +154,9 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   }
 
   if (req.channel !== 'window') {
-    const ban = (await runSql<{ ends: string | null }>(k, 'select max(ends_on) as ends from appt_bans where person_id = ? and ends_on > ?', [person.id, today])).rows[0];
-    const banned = checkNotBanned(today, (ban?.ends ?? null) as CivilDate | null);
+    const banned = checkNotBanned(today, (mine[0]?.ban_ends ?? null) as CivilDate | null);
     if (!banned.allowed) return banned;
-    const held = (
-      await runSql<{ visit_date: string; institution_id: number | string; department_id: number | string }>(
-        k,
-        "select visit_date, institution_id, department_id from appt_bookings where person_id = ? and active = 1 and channel <> 'window' and visit_date >= ? and visit_date <= ?",
-        [person.id, addDays(visitDate, -6), addDays(visitDate, 6)],
-      )
-    ).rows;
+    const held = mine.filter((h): h is PersonHoldings & { visit_date: string } => h.visit_date !== null);
     const limits = checkPatientLimits(
       held.map((h) => ({ visitDate: h.visit_date as CivilDate, institutionId: Number(h.institution_id), departmentId: Number(h.department_id) })),
       { visitDate, institutionId: Number(slot.institution_id), departmentId: Number(slot.department_id) },
@@ -169,21 +182,23 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   const ticket = candidates.find((t) => effectivePool(t.pool as Pool, now, visitDate) === pools[0]);
   if (!ticket) return slotFull(pools[0] ?? 'appointment');
 
-  const createdAt = now.toISOString();
-  const inserted = (
-    await runSql<{ id: number | string }>(
-      k,
-      `insert into appt_bookings (ticket_id, slot_id, session_id, ticket_no, person_id, patient_doc_type, patient_doc_number, patient_phone, booker_name, booker_phone,
-         channel, status, active, visit_date, period_start, period_end, institution_id, department_id, idempotency_key, created_by, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'booked', 1, ?, ?, ?, ?, ?, ?, ?, ?) returning id`,
-      [ticket.id, slot.id, slot.session_id, ticket.ticket_no, person.id, doc.value.type, doc.value.number, req.patient.phone, booker?.name ?? null, booker?.phone ?? null,
-        req.channel, visitDate, slot.period_start, slot.period_end, slot.institution_id, slot.department_id, req.idempotencyKey ?? null, `${actor.kind}:${actor.id ?? ''}`, createdAt],
-    )
-  ).rows[0];
-  if (!inserted) throw new Error('booking insert returned no id');
-  const bookingId = Number(inserted.id);
-  const claimed = await runSql(k, 'update appt_tickets set booking_id = ? where id = ? and booking_id is null', [bookingId, ticket.id]);
-  if (Number(claimed.numAffectedRows) !== 1) throw new Error('ticket was claimed concurrently');
+  const row = [ticket.id, slot.id, slot.session_id, ticket.ticket_no, person.id, doc.value.type, doc.value.number, req.patient.phone, booker?.name ?? null, booker?.phone ?? null,
+    req.channel, visitDate, slot.period_start, slot.period_end, slot.institution_id, slot.department_id, req.idempotencyKey ?? null, `${actor.kind}:${actor.id ?? ''}`, now.toISOString()];
+  // The ticket is claimed only while free (and the unique indexes forbid a second active booking
+  // of it): a lost race throws, and the unit's savepoint undoes the booking row.
+  let bookingId: number;
+  if (isPostgres(k)) {
+    // One round trip for both writes (each is taken under the writer lock, transaction.ts).
+    const claimed = (await runSql<{ id: number | string }>(k, `with b as (${insertBooking}) update appt_tickets set booking_id = (select id from b) where id = ? and booking_id is null returning booking_id as id`, [...row, ticket.id])).rows[0];
+    if (!claimed) throw new Error('ticket was claimed concurrently');
+    bookingId = Number(claimed.id);
+  } else {
+    const inserted = (await runSql<{ id: number | string }>(k, insertBooking, row)).rows[0];
+    if (!inserted) throw new Error('booking insert returned no id');
+    bookingId = Number(inserted.id);
+    const claimed = await runSql(k, 'update appt_tickets set booking_id = ? where id = ? and booking_id is null', [bookingId, ticket.id]);
+    if (Number(claimed.numAffectedRows) !== 1) throw new Error('ticket was claimed concurrently');
+  }
 
   const r: BookingReceipt = {
     bookingId,
