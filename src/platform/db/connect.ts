@@ -112,7 +112,9 @@ export function redactUrl(url: string): string {
 /**
  * Hot-path statements (runSql) run as named prepared statements: node-postgres parses a name once
  * per connection, and the server then skips parsing and planning (the booking's joins were planned
- * on every call). Kysely calls query(text, values); other SQL passes through unchanged.
+ * on every call). Kysely calls query(text, values); other SQL passes through unchanged. The
+ * server re-plans a prepared statement after DDL on its tables, and these statements name their
+ * columns, so a migration that adds columns does not break a running process.
  */
 function prepareHotStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: unknown) => unknown;

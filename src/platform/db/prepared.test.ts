@@ -42,4 +42,16 @@ describe.each(testEngines)('runSql on %s', (engine) => {
     // The same text again (cached statement / cached $n rewrite) with other values.
     expect((await runSql<{ phone: string }>(k, "select name, '?' as q from persons where doc_type = ? and doc_number = ?", ['passport', 'nobody'])).rows).toEqual([]);
   });
+
+  it('on a PostgreSQL server, runs hot statements as named prepared statements (parsed once per connection)', async (ctx) => {
+    if (t.flavour !== 'postgres') ctx.skip(); // the pg.Pool hook of connect.ts; PGlite has its own driver
+    const text = 'select count(*) as n from persons where doc_type = ?';
+    // One transaction: one pooled connection, whose prepared statements the server lists.
+    const prepared = await inTransaction(t.db, async (trx) => {
+      await runSql(trx, text, ['passport']);
+      await runSql(trx, text, ['resident_id']);
+      return (await runSql<{ statement: string; n: number | string }>(trx, 'select statement, count(*) over () as n from pg_prepared_statements where statement = ?', [toDollarPlaceholders(text)])).rows;
+    });
+    expect(prepared.map((r) => r.statement)).toEqual([toDollarPlaceholders(text)]);
+  });
 });
