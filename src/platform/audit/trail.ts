@@ -81,17 +81,18 @@ export async function appendAudit<T extends PlatformTables>(
   };
   const hash = hashAuditRow(fields);
   const row = [fields.seq, fields.at, fields.actor_kind, fields.actor_id, fields.actor_name, fields.actor_role, fields.action, fields.entity_type, fields.entity_id, fields.purpose, fields.grant_ref, fields.source_ip, fields.detail, fields.prev_hash, hash];
-  // The head moves only from the seq this append read (or remembered): otherwise nothing is written.
+  // The head moves only from the head this append read (or remembered); otherwise the append throws,
+  // and the caller's transaction or savepoint takes its row away with it.
   let moved: number;
   if (isPostgres(db)) {
     // One round trip (every one is taken under the writer lock): the row goes in only if the head moved.
-    const r = await runSql(db, `with moved as (update audit_head set seq = ?, hash = ? where id = 1 and seq = ? returning seq)
+    const r = await runSql(db, `with moved as (update audit_head set seq = ?, hash = ? where id = 1 and seq = ? and hash = ? returning seq)
       insert into audit_log (seq, at, actor_kind, actor_id, actor_name, actor_role, action, entity_type, entity_id, purpose, grant_ref, source_ip, detail, prev_hash, hash)
-      select ?::integer, ?, ?, ?::integer, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from moved`, [fields.seq, hash, head.seq, ...row]);
+      select ?::integer, ?, ?, ?::integer, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? from moved`, [fields.seq, hash, head.seq, head.hash, ...row]);
     moved = Number(r.numAffectedRows);
   } else {
-    moved = Number((await runSql(db, 'update audit_head set seq = ?, hash = ? where id = 1 and seq = ?', [fields.seq, hash, head.seq])).numAffectedRows);
-    if (moved === 1) await runSql(db, insertRow, row);
+    await runSql(db, insertRow, row);
+    moved = Number((await runSql(db, 'update audit_head set seq = ?, hash = ? where id = 1 and seq = ? and hash = ?', [fields.seq, hash, head.seq, head.hash])).numAffectedRows);
   }
   if (moved !== 1) throw new Error('audit head moved during append');
   memo?.set(auditHead, { seq: fields.seq, hash } satisfies Head);

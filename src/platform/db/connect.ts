@@ -114,7 +114,9 @@ export function redactUrl(url: string): string {
  * per connection, and the server then skips parsing and planning (the booking's joins were planned
  * on every call). Kysely calls query(text, values); other SQL passes through unchanged. The
  * server re-plans a prepared statement after DDL on its tables, and these statements name their
- * columns, so a migration that adds columns does not break a running process.
+ * columns, so a migration that adds columns does not break a running process; one that changes
+ * the type of a column they return does ("cached plan must not change result type"): restart the
+ * app processes after such a migration.
  */
 function prepareHotStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (config: unknown, values?: unknown, callback?: unknown) => unknown;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSql, toDollarPlaceholders } from './prepared.ts';
+import { postgresStatementNames, postgresTextOf, runSql, toDollarPlaceholders } from './prepared.ts';
 import { openTestDatabase, testEngines, type TestDatabase } from './test-databases.ts';
 import { platformMigrations } from '../migrations.ts';
 import type { PlatformTables } from './schema.ts';
@@ -11,6 +11,19 @@ describe('toDollarPlaceholders', () => {
   });
   it('leaves a ? inside a quoted literal alone', () => {
     expect(toDollarPlaceholders("select '?' as q, 'it''s ?' as r where a = ?")).toBe("select '?' as q, 'it''s ?' as r where a = $1");
+  });
+});
+
+describe('postgresTextOf', () => {
+  it('gives every distinct PostgreSQL text one name of its own, even when two sources rewrite to the same text', () => {
+    const a = postgresTextOf('select ?::int as n_test_a');
+    const b = postgresTextOf('select $1::int as n_test_a');
+    const c = postgresTextOf('select ?::int + 1 as n_test_a');
+    expect(b).toBe(a);
+    const names = [a, c].map((text) => postgresStatementNames.get(text));
+    expect(names.every((n) => n !== undefined)).toBe(true);
+    expect(new Set(names).size).toBe(2);
+    expect(new Set(postgresStatementNames.values()).size).toBe(postgresStatementNames.size);
   });
 });
 

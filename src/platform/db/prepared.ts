@@ -14,6 +14,7 @@ const postgresText = new Map<string, string>();
  * connection (connect.ts), so the server parses and plans it once per connection, not per call.
  */
 export const postgresStatementNames = new Map<string, string>();
+let statementsNamed = 0;
 
 /** What runSql needs of a Kysely instance or transaction, whatever its table map. */
 export type SqlRunner = Pick<Kysely<unknown>, 'getExecutor' | 'executeQuery'>;
@@ -66,14 +67,16 @@ export function runSql<R>(k: SqlRunner, text: string, params: readonly unknown[]
       return Promise.reject(error);
     }
   }
-  let q = text;
-  if (usesDollar(k)) {
-    let cached = postgresText.get(text);
-    if (cached === undefined) {
-      postgresText.set(text, (cached = toDollarPlaceholders(text)));
-      postgresStatementNames.set(cached, `yiwang_${postgresStatementNames.size + 1}`);
-    }
-    q = cached;
+  return k.executeQuery<R>(CompiledQuery.raw(usesDollar(k) ? postgresTextOf(text) : text, params as unknown[]));
+}
+
+/** The PostgreSQL text of a hot statement ($n placeholders), named for preparing (connect.ts). */
+export function postgresTextOf(text: string): string {
+  let cached = postgresText.get(text);
+  if (cached === undefined) {
+    postgresText.set(text, (cached = toDollarPlaceholders(text)));
+    // Two texts can rewrite to the same $n text (one written with $1 already): one name for both.
+    if (!postgresStatementNames.has(cached)) postgresStatementNames.set(cached, `yiwang_${++statementsNamed}`);
   }
-  return k.executeQuery<R>(CompiledQuery.raw(q, params as unknown[]));
+  return cached;
 }

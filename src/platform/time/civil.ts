@@ -62,7 +62,8 @@ function tryEpochDay(s: string): number | undefined {
   const known = parsed.get(s);
   if (known !== undefined || parsed.has(s)) return known;
   const m = DATE_PATTERN.exec(s);
-  if (!m) return remember(parsed, s, undefined);
+  // Only strings of the date's shape are remembered: never an arbitrary (long) input.
+  if (!m) return undefined;
   const n = epochDayOf(Number(m[1]), Number(m[2]), Number(m[3]));
   return remember(parsed, s, Number.isNaN(n) ? undefined : n);
 }

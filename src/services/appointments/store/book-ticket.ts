@@ -125,13 +125,6 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
     if (!registered.allowed) return refuse(...registered.reasons.map((r) => ({ ...r, citation: art.realName })));
     person = registered.value;
   }
-  let booker = req.booker;
-  if (req.bookerPersonId !== undefined && req.bookerPersonId !== person.id) {
-    const me = (await runSql<{ name: string; phone: string }>(k, 'select name, phone from persons where id = ?', [req.bookerPersonId])).rows[0];
-    if (!me) return refuse(reason('invalid_request', '预约人不存在', 'The booking resident does not exist', art.requiredData));
-    booker = { name: me.name, phone: me.phone };
-  }
-
   // The slot with the names the receipt and the confirmation need (no receipt() join after the insert).
   const slot = (await runSql<SlotRow>(k, slotSql, [req.slotId])).rows[0];
   const visitDate = (slot?.visit_date ?? today) as CivilDate;
@@ -141,6 +134,17 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   const mine = (await runSql<PersonHoldings>(k, holdingsSql, [person.id, req.idempotencyKey ?? null, person.id, today, person.id, addDays(visitDate, -6), addDays(visitDate, 6)])).rows;
   const prior = mine[0]?.prior;
   if (prior !== null && prior !== undefined) return allow({ ...(await receipt(k, Number(prior))), replayed: true });
+
+  // 第十六条: a signed-in resident booking for someone else is the booker, with the contact on record,
+  // checked like a booker's details sent by the client.
+  let booker = req.booker;
+  if (req.bookerPersonId !== undefined && req.bookerPersonId !== person.id) {
+    const me = (await runSql<{ name: string; phone: string }>(k, 'select name, phone from persons where id = ?', [req.bookerPersonId])).rows[0];
+    if (!me) return refuse(reason('invalid_request', '预约人不存在', 'The booking resident does not exist', art.requiredData));
+    booker = { name: me.name, phone: me.phone };
+    const bookerData = checkRequiredData({ patientName: req.patient.name, patientPhone: req.patient.phone, bookerIsPatient: false, bookerName: booker.name, bookerPhone: booker.phone });
+    if (!bookerData.allowed) return bookerData;
+  }
 
   if (!slot || slot.status !== 'published') return refuse(reason('slot_not_found', '该时段不存在或已停诊', 'No such slot, or the session was stopped', art.ticketSupply));
 

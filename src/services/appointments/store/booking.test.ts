@@ -114,6 +114,45 @@ describe.each(testEngines)('booking store on %s', (engine) => {
     }
   });
 
+  it('replays a retried Idempotency-Key even after the session was stopped or the 15:00 cutoff passed', async () => {
+    const [stopped] = await publish(t.db, clock, world, 2, '2026-03-11', [{ start: '09:00', end: '09:30', referral: 0, appointment: 4, window: 1 }]);
+    const [later] = await publish(t.db, clock, world, 1, '2026-03-11', [{ start: '09:00', end: '09:30', referral: 0, appointment: 4, window: 1 }]);
+    const first = { slotId: stopped!, channel: 'phone' as const, patient: patient(650), idempotencyKey: 'key-650-abcdef' };
+    const second = { slotId: later!, channel: 'phone' as const, patient: patient(651), idempotencyKey: 'key-651-abcdef' };
+    const a = await book(t.db, first);
+    const b = await book(t.db, second);
+    if (!a.allowed || !b.allowed) throw new Error('setup bookings refused');
+    const session = await t.db.kysely.selectFrom('appt_slots').select('session_id').where('id', '=', stopped!).executeTakeFirstOrThrow();
+    expect((await inTransaction(t.db, (trx) => stopSession(trx, clock, operator, Number(session.session_id), undefined))).allowed).toBe(true);
+    // The client never saw the first answer and retries: the booking it made comes back, not slot_not_found.
+    expect(await book(t.db, first)).toMatchObject({ allowed: true, value: { bookingId: a.value.bookingId, replayed: true } });
+    // After 15:00 the day before (第十七条) a new booking is closed, a retry of one already made is not.
+    const afterCutoff = manualClock(new Date('2026-03-10T08:30:00Z'));
+    expect(await inTransaction(t.db, (trx) => bookTicket(trx, afterCutoff, operator, second))).toMatchObject({ allowed: true, value: { bookingId: b.value.bookingId, replayed: true } });
+    expect(await inTransaction(t.db, (trx) => bookTicket(trx, afterCutoff, operator, { ...second, idempotencyKey: 'key-651-other1' }))).toMatchObject({ allowed: false, reasons: [{ code: 'booking_closed' }] });
+  });
+
+  it('makes the signed-in resident the booker of a family member’s booking, with the contact on record (第十六条)', async () => {
+    const slots = await publish(t.db, clock, world, 0, '2026-03-12', [
+      { start: '09:00', end: '09:30', referral: 0, appointment: 4, window: 1 },
+      { start: '09:30', end: '10:00', referral: 0, appointment: 4, window: 1 },
+    ]);
+    const me = patient(660);
+    const registered = await book(t.db, { slotId: slots[0]!, channel: 'web', patient: me });
+    if (!registered.allowed) throw new Error('setup booking refused');
+    const residentId = registered.value.personId;
+    const family = await book(t.db, { slotId: slots[1]!, channel: 'web', patient: patient(661), bookerPersonId: residentId });
+    expect(family.allowed).toBe(true);
+    const rows = await t.db.kysely.selectFrom('appt_bookings').select(['id', 'booker_name', 'booker_phone']).where('id', 'in', [registered.value.bookingId, family.allowed ? family.value.bookingId : -1]).orderBy('id').execute();
+    expect(rows.map((r) => [r.booker_name, r.booker_phone])).toEqual([[null, null], [me.name, me.phone]]);
+    const sms = await t.db.kysely.selectFrom('outbox').select('phone').where('person_id', '=', family.allowed ? family.value.personId : -1).execute();
+    expect(sms.map((m) => m.phone)).toEqual([me.phone]);
+    // A booker's contact must be a mobile number, whether the client sent it or it is on record.
+    await t.db.kysely.updateTable('persons').set({ phone: '010-66012345' }).where('id', '=', residentId).execute();
+    const landline = await book(t.db, { slotId: slots[1]!, channel: 'web', patient: patient(662), bookerPersonId: residentId });
+    expect(landline).toMatchObject({ allowed: false, reasons: [{ code: 'missing_required_data' }] });
+  });
+
   it('cancels until midnight before the visit and frees the ticket', async () => {
     const [slot] = await publish(t.db, clock, world, 5, '2026-03-06', [{ start: '10:00', end: '10:30', referral: 0, appointment: 1, window: 0 }]);
     const first = await book(t.db, { slotId: slot!, channel: 'phone', patient: patient(700), booker: { name: '家属', phone: '13900000001' } });
