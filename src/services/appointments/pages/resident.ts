@@ -25,6 +25,7 @@ import { familySection } from './family-booking.ts';
 import { finalRefusal, type FinalRefusal } from './final-refusals.ts';
 import { myViolationsSection } from './my-violations.ts';
 import { slotSummary } from './slot-summary.ts';
+import { bookingsOfPerson } from '../store/person-bookings.ts';
 
 const html200 = (reply: FastifyReply, body: string, code = 200) => reply.code(code).type('text/html; charset=utf-8').send(body);
 
@@ -129,17 +130,7 @@ ${final === 'slot' ? '' : html`<p><a href="/appointments/book/${slotId}/family">
     const ctx = pageContext(req, deps.clock);
     const en = ctx.locale === 'en';
     if (!req.viewer || req.viewer.personId === null) return reply.redirect('/sign-in', 303);
-    const rows = await deps.k
-      .selectFrom('appt_bookings as b')
-      .innerJoin('appt_sessions as se', 'se.id', 'b.session_id')
-      .innerJoin('appt_institutions as i', 'i.id', 'b.institution_id')
-      .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-      .innerJoin('appt_departments as d', 'd.id', 'b.department_id')
-      .select(['b.id', 'b.ticket_no', 'b.visit_date', 'b.period_start', 'b.period_end', 'b.status', 'o.name as institution', 'd.name as department', 'se.title'])
-      .where('b.person_id', '=', req.viewer.personId)
-      .orderBy('b.visit_date', 'desc')
-      .limit(50)
-      .execute();
+    const rows = await bookingsOfPerson(deps.k, req.viewer.personId, 50);
     const today = civilDateOf(deps.clock.now());
     const ban = await activeBanEnd(deps.k, req.viewer.personId, today);
     const me = await findPersonById(deps.db.kysely, req.viewer.personId);

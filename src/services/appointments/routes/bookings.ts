@@ -11,6 +11,7 @@ import type { Channel } from '../rules/booking.ts';
 import { bookTicket, type BookingRequest } from '../store/book-ticket.ts';
 import { cancelBooking, checkInBooking } from '../store/cancel-and-check-in.ts';
 import { activeBanEnd } from '../store/violations.ts';
+import { bookingsOfPerson } from '../store/person-bookings.ts';
 import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
 import { sharedBookingThrottle } from './anti-scalping.ts';
 import { bookWithoutTrace } from '../store/book-atomically.ts';
@@ -106,17 +107,7 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
   app.get('/api/appointments/me/bookings', { schema: { tags: ['appointments'], summary: '我的预约 / My bookings', security: [{ bearer: [] }] } }, async (req, reply) => {
     const viewer = requireRole(req, reply, ['resident']);
     if (!viewer || viewer.personId === null) return reply;
-    const rows = await deps.k
-      .selectFrom('appt_bookings as b')
-      .innerJoin('appt_sessions as se', 'se.id', 'b.session_id')
-      .innerJoin('appt_institutions as i', 'i.id', 'b.institution_id')
-      .innerJoin('organisations as o', 'o.id', 'i.organisation_id')
-      .innerJoin('appt_departments as d', 'd.id', 'b.department_id')
-      .select(['b.id', 'b.ticket_no', 'b.visit_date', 'b.period_start', 'b.period_end', 'b.status', 'b.channel', 'o.name as institution', 'd.name as department', 'se.title', 'b.patient_doc_number', 'b.booker_name'])
-      .where('b.person_id', '=', viewer.personId)
-      .orderBy('b.visit_date', 'desc')
-      .limit(100)
-      .execute();
+    const rows = await bookingsOfPerson(deps.k, viewer.personId, 100);
     const today = civilDateOf(deps.clock.now());
     const violations = await deps.k.selectFrom('appt_violations').select(['kind', 'occurred_on']).where('person_id', '=', viewer.personId).orderBy('occurred_on', 'desc').limit(50).execute();
     return {
