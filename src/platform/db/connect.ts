@@ -20,6 +20,8 @@ export interface Db<T = PlatformTables> {
   readonly schema?: string;
   /** Present on SQLite: used for online backup. */
   readonly sqlite?: SqliteDatabase.Database;
+  /** True when one parameterless raw query may carry several statements (node-postgres, not PGlite). */
+  readonly multiStatement?: boolean;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export function openPostgres<T>(url: string, options: DbOptions = {}): Db<T> {
   return {
     kysely,
     engine: 'postgres',
+    multiStatement: true,
     schema: options.searchPath ?? 'public',
     where: redactUrl(url) + (options.searchPath ? ` (schema ${options.searchPath})` : ''),
     close: () => kysely.destroy(),

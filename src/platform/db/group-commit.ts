@@ -31,7 +31,7 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 // Raw statements written once (runSql: on SQLite one cached statement each, run directly in a batch).
 const run = (trx: Tx<unknown>, text: string) => runSql(trx as Tx<unknown> & Kysely<unknown>, text, []);
 
-// Two statements in one simple-protocol round trip (no parameters): PostgreSQL only.
+// Two statements in one simple-protocol round trip (no parameters): node-postgres only (PGlite refuses it).
 const releaseAndReopen = CompiledQuery.raw('release savepoint unit; savepoint unit');
 
 /**
@@ -114,7 +114,7 @@ export function groupCommitter<T>(db: Db<T>, maxBatch = 256): GroupCommitter<T> 
   const flushPostgres = async (batch: readonly Pending<T>[]) => {
     let outcomes: Outcome[];
     try {
-      outcomes = await inTransaction(db, (trx) => runUnits(trx, batch, isRetryable, true));
+      outcomes = await inTransaction(db, (trx) => runUnits(trx, batch, isRetryable, db.multiStatement === true));
     } catch (error) {
       if (batch.length > 1 && isRetryable(error)) {
         // The batch kept conflicting even after inTransaction's retries: one busy unit must not

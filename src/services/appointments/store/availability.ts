@@ -14,8 +14,8 @@ export interface AvailabilityRow {
 }
 
 /**
- * Free tickets by date, title and period for one department (第九条). Platform pools are empty
- * after the 15:00 cutoff: their tickets have gone to the window (第十七条).
+ * Free tickets by date, title and period for one department (第九条). After the 15:00 cutoff the
+ * platform pools are empty and the window has every free ticket: they have gone to it (第十七条).
  */
 export async function availability(
   k: Kysely<AppointmentDb>,
@@ -25,8 +25,8 @@ export async function availability(
   const rows = await k
     .selectFrom('appt_slots as sl')
     .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
-    .leftJoin('appt_tickets as t', (j) => j.onRef('t.slot_id', '=', 'sl.id').on('t.pool', '=', q.pool).on('t.booking_id', 'is', null))
-    .select(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', (e) => e.fn.count<number>('t.id').as('free')])
+    .leftJoin('appt_tickets as t', (j) => j.onRef('t.slot_id', '=', 'sl.id').on('t.booking_id', 'is', null))
+    .select(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', (e) => e.fn.count<number>('t.id').filterWhere('t.pool', '=', q.pool).as('free'), (e) => e.fn.count<number>('t.id').as('freeAll')])
     .where('se.institution_id', '=', q.institutionId)
     .where('se.department_id', '=', q.departmentId)
     .where('se.status', '=', 'published')
@@ -42,7 +42,7 @@ export async function availability(
     visitDate: r.visit_date,
     period: `${r.period_start}–${r.period_end}`,
     title: r.title,
-    free: q.pool !== 'window' && now >= bookingCutoff(r.visit_date as CivilDate).getTime() ? 0 : Number(r.free),
+    free: now < bookingCutoff(r.visit_date as CivilDate).getTime() ? Number(r.free) : q.pool === 'window' ? Number(r.freeAll) : 0,
   }));
 }
 

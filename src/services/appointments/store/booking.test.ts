@@ -197,6 +197,20 @@ describe.each(testEngines)('booking store on %s', (engine) => {
     expect(banned.allowed ? null : banned.reasons[0]).toMatchObject({ code: 'patient_banned', citation: { article: '第三十二条' } });
   });
 
+  it('never counts a same-day window registration as a no-show (第三十二条 is about appointments)', async () => {
+    const dayBefore = manualClock(new Date('2026-03-01T01:00:00Z')); // sessions are published ahead
+    const [slot] = await publish(t.db, dayBefore, world, 2, '2026-03-02', [{ start: '09:30', end: '10:00', referral: 0, appointment: 8, window: 2 }]);
+    const p = patient(950);
+    const walkIn = await book(t.db, { slotId: slot!, channel: 'window', patient: p });
+    expect(walkIn.allowed).toBe(true);
+    await sweepNoShows(t.db, manualClock(new Date('2026-03-02T03:00:00Z'))); // 11:00, the period is over
+    const person = await t.db.kysely.selectFrom('persons').select('id').where('doc_number', '=', p.docNumber).executeTakeFirstOrThrow();
+    const violations = await t.db.kysely.selectFrom('appt_violations').select('id').where('person_id', '=', person.id).execute();
+    expect(violations).toEqual([]);
+    const status = await t.db.kysely.selectFrom('appt_bookings').select('status').where('person_id', '=', person.id).executeTakeFirstOrThrow();
+    expect(status.status).toBe('booked');
+  });
+
   it('stops a session: notifies every patient and offers a same-or-higher-title substitute (第二十七条)', async () => {
     const [slot] = await publish(t.db, clock, world, 4, '2026-03-09', [{ start: '09:00', end: '09:30', referral: 0, appointment: 3, window: 0 }]); // 副主任医师, 眼科
     await publish(t.db, clock, world, 3, '2026-03-09', [{ start: '09:00', end: '09:30', referral: 0, appointment: 3, window: 0 }]); // 主任医师, 眼科

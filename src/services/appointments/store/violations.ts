@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/time/clock.ts';
-import { civilDateOf, instantAt, type CivilDate } from '../../../platform/time/civil.ts';
+import { civilDateOf, civilTimeOf, instantAt, type CivilDate } from '../../../platform/time/civil.ts';
 import type { Db } from '../../../platform/db/connect.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
 import { appendAudit, systemActor } from '../../../platform/audit/trail.ts';
@@ -45,16 +45,20 @@ export async function recordViolation(
 
 /**
  * 第三十二条: a booking not checked in by the end of its period, and not cancelled, is a violation.
- * Safe to run repeatedly and from several processes: each booking moves to no_show once.
+ * A same-day registration at the window is not an appointment (预约) and the patient is already
+ * there, so it is never a no-show. Safe to run repeatedly and from several processes: each booking
+ * moves to no_show once.
  */
 export async function sweepNoShows(db: Db<AppointmentDb>, clock: Clock, limit = 500): Promise<number> {
   const now = clock.now();
   const today = civilDateOf(now);
+  // Only periods that have ended, so today's later bookings do not fill the batch.
   const due = await db.kysely
     .selectFrom('appt_bookings')
     .select(['id', 'person_id', 'visit_date', 'period_end'])
     .where('status', '=', 'booked')
-    .where('visit_date', '<=', today)
+    .where('channel', '<>', 'window')
+    .where((e) => e.or([e('visit_date', '<', today), e.and([e('visit_date', '=', today), e('period_end', '<=', civilTimeOf(now))])]))
     .orderBy('id')
     .limit(limit)
     .execute();
