@@ -65,3 +65,26 @@ describe('西卫〔2019〕5号 第二十七条 schedule freeze', () => {
     expect(checkScheduleChange(today, parseCivilDate('2026-03-09')).allowed).toBe(true);
   });
 });
+
+describe('西卫〔2019〕5号 第十一条 referral reserve', () => {
+  const withShare = (referralSharePct: number) => ({ ...tertiary, referralSharePct });
+
+  it('refuses a session that reserves less than the institution share, with the citation', () => {
+    expect(checkSessionPlan(withShare(10), { visitDate: d, slots: [slot('08:00', '08:30', 1, 9, 2)] }).allowed).toBe(true);
+    const r = checkSessionPlan(withShare(20), { visitDate: d, slots: [slot('08:00', '08:30', 1, 9, 2)] });
+    expect(r.allowed ? null : r.reasons[0]).toMatchObject({ code: 'referral_reserve_below_share', citation: { doc: '西卫〔2019〕5号', article: '第十一条' } });
+  });
+
+  it('rounds the reserve down and counts the whole session (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.array(fc.tuple(fc.nat(8), fc.nat(12)), { minLength: 1, maxLength: 6 }), (pct, pools) => {
+        const slots = pools.map(([referral, appointment], i) => slot(`${String(8 + i).padStart(2, '0')}:00`, `${String(8 + i).padStart(2, '0')}:30`, referral, appointment + 1, 0));
+        const referral = slots.reduce((a, s) => a + s.referral, 0);
+        const bookable = slots.reduce((a, s) => a + s.referral + s.appointment, 0);
+        const r = checkSessionPlan(withShare(pct), { visitDate: d, slots });
+        // Rounded down: short of the exact share by less than one whole ticket is enough.
+        expect(r.allowed).toBe((referral + 1) * 100 > bookable * pct);
+      }),
+    );
+  });
+});

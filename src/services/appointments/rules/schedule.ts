@@ -11,6 +11,8 @@ export interface InstitutionProfile {
   readonly type: string;
   /** Chosen by institutions the article leaves free (第十条 (四) "根据医院自身条件"). */
   readonly configuredSlotMinutes: number | null;
+  /** 第十一条: the share of the appointment pools reserved for community referrals, set by the institution. */
+  readonly referralSharePct?: number;
 }
 
 /** 第十条 (四): 三级医院 30 minutes; 二级综合医院 1 hour; others as configured. */
@@ -51,8 +53,18 @@ export function ticketShares(slots: readonly SlotPlan[]): TicketShares {
 }
 
 /**
+ * 第十一条: at least the institution's share of the session's appointment tickets (referral plus
+ * appointment) is reserved for community referrals, rounded down to whole tickets so that a small
+ * session is not forced to reserve more than the share.
+ */
+export function referralReserveRequired(appointmentPools: number, sharePct: number): number {
+  return Math.floor((appointmentPools * sharePct) / 100);
+}
+
+/**
  * Check a session before publishing: slot length (第十条 (四)), at least 80% of tickets in the
- * appointment pools, referral plus appointment (第十条 (一)), and slots that do not overlap.
+ * appointment pools, referral plus appointment (第十条 (一)), the referral reserve (第十一条),
+ * and slots that do not overlap.
  */
 export function checkSessionPlan(profile: InstitutionProfile, plan: SessionPlan): Decision<TicketShares> {
   const reasons: Reason[] = [];
@@ -84,6 +96,18 @@ export function checkSessionPlan(profile: InstitutionProfile, plan: SessionPlan)
         `用于预约的号源（转诊预留加平台预约）为${(shares.share * 100).toFixed(1)}%，不得低于全部号源的80%`,
         `Only ${(shares.share * 100).toFixed(1)}% of tickets are bookable (referral plus appointment); at least 80% is required`,
         art.ticketSupply,
+      ),
+    );
+  }
+  const referral = plan.slots.reduce((a, s) => a + s.referral, 0);
+  const required = referralReserveRequired(shares.appointmentPools, profile.referralSharePct ?? 0);
+  if (referral < required) {
+    reasons.push(
+      reason(
+        'referral_reserve_below_share',
+        `本机构为社区转诊预留${profile.referralSharePct ?? 0}%的预约号源，本次出诊共${shares.appointmentPools}个预约号，应至少预留${required}个，现为${referral}个`,
+        `This institution reserves ${profile.referralSharePct ?? 0}% of appointment tickets for community referrals: at least ${required} of this session's ${shares.appointmentPools}, not ${referral}`,
+        art.referralReserve,
       ),
     );
   }

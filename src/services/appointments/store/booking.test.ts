@@ -75,9 +75,9 @@ describe.each(testEngines)('booking store on %s', (engine) => {
   });
 
   it('holds the per-patient limits when one person books from several devices at once', async () => {
-    const slotsA = await publish(t.db, clock, world, 2, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 0, appointment: 10, window: 0 }, { start: '09:30', end: '10:00', referral: 0, appointment: 10, window: 0 }]);
-    const slotB = await publish(t.db, clock, world, 3, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 0, appointment: 10, window: 0 }]);
-    const slotC = await publish(t.db, clock, world, 6, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 0, appointment: 10, window: 0 }]);
+    const slotsA = await publish(t.db, clock, world, 2, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 1, appointment: 9, window: 0 }, { start: '09:30', end: '10:00', referral: 1, appointment: 9, window: 0 }]);
+    const slotB = await publish(t.db, clock, world, 3, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 1, appointment: 9, window: 0 }]);
+    const slotC = await publish(t.db, clock, world, 6, '2026-03-05', [{ start: '09:00', end: '09:30', referral: 1, appointment: 9, window: 0 }]);
     const other = t.reopen();
     const me = patient(500);
     const attempts = [slotsA[0], slotsA[1], slotB[0], slotC[0], slotsA[0], slotB[0]].map((slotId, i) =>

@@ -38,7 +38,7 @@ export async function publishSession(trx: Tx<AppointmentDb>, clock: Clock, actor
   }
   const when = checkPublishDate(civilDateOf(clock.now()), req.visitDate);
   if (!when.allowed) return when;
-  const plan = checkSessionPlan({ level: inst.level as InstitutionLevel, type: inst.type, configuredSlotMinutes: inst.slot_minutes }, { visitDate: req.visitDate, slots: req.slots });
+  const plan = checkSessionPlan({ level: inst.level as InstitutionLevel, type: inst.type, configuredSlotMinutes: inst.slot_minutes, referralSharePct: inst.referral_share_pct }, { visitDate: req.visitDate, slots: req.slots });
   if (!plan.allowed) return plan;
   const clash = await k
     .selectFrom('appt_sessions')
