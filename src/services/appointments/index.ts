@@ -5,6 +5,7 @@ import { groupCommitter } from '../../platform/db/group-commit.ts';
 import type { AppointmentDb } from './schema.ts';
 import type { AppointmentsDeps } from './routes/context.ts';
 import { registerBookingRoutes } from './routes/bookings.ts';
+import { registerMoveAfterStopRoutes } from './routes/move-after-stop.ts';
 import { registerScheduleRoutes } from './routes/schedule.ts';
 import { registerRegistryRoutes } from './routes/registries.ts';
 import { registerResidentPages } from './pages/resident.ts';
@@ -47,6 +48,7 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerRegistryRoutes(app, sdeps);
   registerScheduleRoutes(app, sdeps);
   registerBookingRoutes(app, sdeps);
+  registerMoveAfterStopRoutes(app, sdeps);
   registerResidentPages(app, sdeps);
   registerAdminPages(app, sdeps);
   registerAppointmentAssets(app);

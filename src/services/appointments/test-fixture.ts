@@ -18,6 +18,8 @@ import { addDays, civilDateOf, type CivilDate } from '../../platform/time/civil.
 import { demoPassword, demoStaff, seedPlatformDemo, syntheticResidentId } from '../../seed/demo.ts';
 import type { AppointmentDb } from './schema.ts';
 import { seedAppointmentsDemo } from './seed.ts';
+import { stopSession } from './store/stops.ts';
+import { publishSession as publishStoreSession } from './store/schedule.ts';
 
 /** Monday 2026-03-02, 09:00 in Shanghai: a weekday morning, before the 15:00 cutoff for Tuesday. */
 export const fixtureNow = new Date('2026-03-02T01:00:00Z');
@@ -112,6 +114,11 @@ export interface AppointmentsWorld {
   bookByPhone(patient?: Patient, slotId?: number): Promise<{ bookingId: number; patient: Patient }>;
   /** Window registration today at H001 as its admin (in the booked period, so check-in works). */
   bookAtWindow(patient?: Patient): Promise<{ bookingId: number; patient: Patient }>;
+  /**
+   * A phone booking at H001 in departmentId whose 主治医师 session was then stopped (第二十七条),
+   * and a same-day slot of that department's 副主任医师 to move it to. Each call uses the next day.
+   */
+  stoppedBooking(patient?: Patient): Promise<{ bookingId: number; patient: Patient; substituteSlotId: number }>;
   /** Publishes a one-slot session at H001 at least eight days ahead (so it may still be withdrawn). */
   publishSession(): Promise<number>;
   counts(): Promise<Counts>;
@@ -239,6 +246,7 @@ export async function openAppointmentsWorld(engine: Engine, options: WorldOption
   };
 
   let sessionDay = 8;
+  let stopDay = 2;
   const world: AppointmentsWorld = {
     engine,
     t,
@@ -270,6 +278,27 @@ export async function openAppointmentsWorld(engine: Engine, options: WorldOption
     async bookAtWindow(patient = freshPatient()) {
       const res = await inject('institution_admin', { method: 'POST', url: '/api/appointments/bookings', payload: { slotId: todaySlotId, channel: 'window', patient } });
       return { bookingId: expectCreated(res, 'window registration'), patient };
+    },
+    async stoppedBooking(p = freshPatient()) {
+      // Its own day (2–14 days ahead, inside the booking window) and doctors other than doctorId,
+      // whose days publishSession() uses.
+      const visitDate = addDays(today, stopDay++);
+      const doctorOf = async (title: string) => Number((await k.selectFrom('appt_doctors').select('id').where('department_id', '=', Number(department.id)).where('title', '=', title).executeTakeFirstOrThrow()).id);
+      const publishFor = async (title: string) => {
+        const doctorId = await doctorOf(title);
+        const d = await inTransaction(db, (trx) =>
+          publishStoreSession(trx, clock, systemActor, { institutionId, departmentId: Number(department.id), doctorId, visitDate, slots: [{ start: '08:00', end: '08:30', referral: 1, appointment: 7, window: 2 }] }),
+        );
+        if (!d.allowed) throw new Error(JSON.stringify(d.reasons));
+        const slot = await k.selectFrom('appt_slots').select('id').where('session_id', '=', d.value.sessionId).executeTakeFirstOrThrow();
+        return { sessionId: d.value.sessionId, slotId: Number(slot.id) };
+      };
+      const stoppedSession = await publishFor('主治医师');
+      const substitute = await publishFor('副主任医师');
+      const { bookingId, patient } = await world.bookByPhone(p, stoppedSession.slotId);
+      const stopped = await inTransaction(db, (trx) => stopSession(trx, clock, systemActor, stoppedSession.sessionId, undefined));
+      if (!stopped.allowed) throw new Error(JSON.stringify(stopped.reasons));
+      return { bookingId, patient, substituteSlotId: substitute.slotId };
     },
     async publishSession() {
       const visitDate = addDays(today, sessionDay++);

@@ -42,6 +42,19 @@ const json = (payload: unknown): Pick<InjectOptions, 'payload'> => ({ payload: p
 
 let staffSerial = 0;
 
+/**
+ * A stopped booking for the roles that may act on it (the resident's own); the others, who are
+ * refused before the booking is read, share one, so the table stops a few sessions, not one per role.
+ */
+const sharedStopped = new WeakMap<AppointmentsWorld, ReturnType<AppointmentsWorld['stoppedBooking']>>();
+function stoppedFor(w: AppointmentsWorld, role: RoleKey): ReturnType<AppointmentsWorld['stoppedBooking']> {
+  if (role === 'resident') return w.stoppedBooking(w.resident);
+  if (role === 'platform_operator') return w.stoppedBooking();
+  const shared = sharedStopped.get(w) ?? w.stoppedBooking();
+  sharedStopped.set(w, shared);
+  return shared;
+}
+
 const table: Row[] = [
   // 第十二条 registries.
   { endpoint: 'GET /api/appointments/institutions', request: async () => ({ method: 'GET', url: '/api/appointments/institutions' }), may: everyone() },
@@ -204,6 +217,33 @@ const table: Row[] = [
     may: { resident: ok, platform_operator: ok },
     check: (_w, _role, res) => {
       expect(res.json()).toMatchObject({ status: 'cancelled' });
+    },
+  },
+  // 第二十七条: after a stop, the patient moves to a substitute or a new time.
+  {
+    endpoint: 'GET /api/appointments/bookings/{id}/move-options',
+    request: async (w, role, seen) => {
+      const { bookingId, patient } = await stoppedFor(w, role);
+      seen.push(patient);
+      return { method: 'GET', url: `/api/appointments/bookings/${bookingId}/move-options` };
+    },
+    may: { resident: ok, platform_operator: ok },
+    check: (_w, _role, res) => {
+      const body = res.json() as { booking: { status: string }; options: { substitute: boolean; title: string }[] };
+      expect(body.booking.status).toBe('stop_pending');
+      expect(body.options.some((o) => o.substitute && o.title === '副主任医师')).toBe(true);
+    },
+  },
+  {
+    endpoint: 'POST /api/appointments/bookings/{id}/move',
+    request: async (w, role, seen) => {
+      const { bookingId, patient, substituteSlotId } = await stoppedFor(w, role);
+      seen.push(patient);
+      return { method: 'POST', url: `/api/appointments/bookings/${bookingId}/move`, ...json({ slotId: substituteSlotId }) };
+    },
+    may: { resident: created, platform_operator: created },
+    check: (_w, _role, res) => {
+      expect(res.json()).toMatchObject({ status: 'booked', title: '副主任医师', replayed: false });
     },
   },
   {

@@ -562,6 +562,38 @@ describe.each(testEngines)('appointments fuzz on %s', (engine) => {
     );
   });
 
+  it('POST /api/appointments/bookings/{id}/move (第二十七条)', async () => {
+    const stopped = await w.stoppedBooking();
+    const elsewhere = await w.freeSlot('appointment', w.otherInstitutionId);
+    before = await w.counts();
+    const path = (id: string) => `/api/appointments/bookings/${id}/move`;
+    const valid = fc.constant({ slotId: stopped.substituteSlotId });
+    // Bodies that can never move a booking: malformed, or a slot at another institution.
+    const hostileBody = fc.oneof(
+      fc.constant(undefined),
+      fc.constant({}),
+      fc.record({ slotId: fc.oneof(notA('number'), fc.integer({ max: 0 }), fc.constant(1.5), fc.integer({ min: 100_000_000, max: 2 ** 31 - 1 }), fc.constant(elsewhere)) }),
+      unknownKey(['slotId']).chain((k) => hostileValue.map((v) => Object.defineProperty({ slotId: stopped.substituteSlotId }, k, { value: v, enumerable: true }) as Record<string, unknown>)),
+      fc.dictionary(printable(12), hostileValue, { maxKeys: 4 }),
+    );
+    const notStopped = fc.oneof(badPathId(), fc.constantFrom(String(t.cancelledId), String(t.checkedInId), String(t.todayId)));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          idCase(path, notStopped, 'platform_operator', fc.oneof(valid, hostileBody)),
+          idCase(path, fc.constant(String(stopped.bookingId)), 'platform_operator', hostileBody, [textEdit, noise, forgedAuth]),
+          // Someone else's stopped booking: a resident learns nothing of it.
+          idCase(path, fc.constant(String(stopped.bookingId)), 'resident', valid, [noise, forgedAuth]),
+          fc.constantFrom<RoleKey>('anonymous', 'doctor', 'institution_admin', 'family_doctor').chain((role) => idCase(path, fc.constant(String(stopped.bookingId)), role, valid, [noise, forgedAuth])),
+        ),
+        (req) => expectRefusedWithoutWrites('move', req),
+      ),
+      runs(400),
+    );
+    // The booking is still waiting for the patient's choice.
+    expect((await w.k.selectFrom('appt_bookings').select('status').where('id', '=', stopped.bookingId).executeTakeFirstOrThrow()).status).toBe('stop_pending');
+  });
+
   it('GET /api/appointments/availability', async () => {
     await fc.assert(fc.asyncProperty(availabilityCase(w), (req) => expectRefusedWithoutWrites('availability', req)), runs(500));
   });

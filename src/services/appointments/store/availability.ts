@@ -13,15 +13,22 @@ export interface AvailabilityRow {
   readonly free: number;
 }
 
-/**
- * Free tickets by date, title and period for one department (第九条). After the 15:00 cutoff the
- * platform pools are empty and the window has every free ticket: they have gone to it (第十七条).
- */
-export async function availability(
+interface FreeBySlot {
+  readonly slotId: number;
+  readonly visitDate: CivilDate;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly title: string;
+  /** Free tickets in the pool asked for, and in every pool. */
+  readonly own: number;
+  readonly all: number;
+}
+
+/** Free tickets of each published slot of one department and date range. */
+export async function freeTicketsBySlot(
   k: Kysely<AppointmentDb>,
-  clock: Clock,
   q: { institutionId: number; departmentId: number; from: CivilDate; to: CivilDate; pool: Pool },
-): Promise<AvailabilityRow[]> {
+): Promise<FreeBySlot[]> {
   const rows = await k
     .selectFrom('appt_slots as sl')
     .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
@@ -36,13 +43,25 @@ export async function availability(
     .orderBy('sl.visit_date')
     .orderBy('sl.period_start')
     .execute();
+  return rows.map((r) => ({ slotId: Number(r.id), visitDate: r.visit_date as CivilDate, periodStart: r.period_start, periodEnd: r.period_end, title: r.title, own: Number(r.free), all: Number(r.freeAll) }));
+}
+
+/**
+ * Free tickets by date, title and period for one department (第九条). After the 15:00 cutoff the
+ * platform pools are empty and the window has every free ticket: they have gone to it (第十七条).
+ */
+export async function availability(
+  k: Kysely<AppointmentDb>,
+  clock: Clock,
+  q: { institutionId: number; departmentId: number; from: CivilDate; to: CivilDate; pool: Pool },
+): Promise<AvailabilityRow[]> {
   const now = clock.now().getTime();
-  return rows.map((r) => ({
-    slotId: Number(r.id),
-    visitDate: r.visit_date,
-    period: `${r.period_start}–${r.period_end}`,
+  return (await freeTicketsBySlot(k, q)).map((r) => ({
+    slotId: r.slotId,
+    visitDate: r.visitDate,
+    period: `${r.periodStart}–${r.periodEnd}`,
     title: r.title,
-    free: now < bookingCutoff(r.visit_date as CivilDate).getTime() ? Number(r.free) : q.pool === 'window' ? Number(r.freeAll) : 0,
+    free: now < bookingCutoff(r.visitDate).getTime() ? r.own : q.pool === 'window' ? r.all : 0,
   }));
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../../platform/time/clock.ts';
-import { addDays, civilDateOf, type CivilDate } from '../../../platform/time/civil.ts';
+import { addDays, civilDateOf, instantAt, type CivilDate } from '../../../platform/time/civil.ts';
 import type { Tx } from '../../../platform/db/transaction.ts';
 import { appendAudit, type Actor } from '../../../platform/audit/trail.ts';
 import { enqueueMessage } from '../../../platform/notify/outbox.ts';
@@ -30,6 +30,12 @@ export interface BookingRequest {
   readonly slip?: ReferralSlipExtra | undefined;
   /** 第二十四条: a rule the treating doctor overrides, with the reason (channel 'clinic' only). */
   readonly override?: { code: string; reason: string } | undefined;
+  /**
+   * 第二十七条: moving a booking whose session was stopped (set by moveAfterStop only, never from a
+   * client). The institution owes the patient the substitute or the new time, so the 15:00 cutoff
+   * does not close it: until the slot ends it may take any free ticket, as they have gone to the window.
+   */
+  readonly afterStop?: true | undefined;
 }
 
 export interface BookingReceipt {
@@ -94,6 +100,8 @@ const holdingsSql = `select x.prior, x.ban_ends, h.visit_date, h.institution_id,
                (select max(ends_on) from appt_bans where person_id = ? and ends_on > ?) as ban_ends) x
   left join appt_bookings h on h.person_id = ? and h.active = 1 and h.channel <> 'window' and h.visit_date >= ? and h.visit_date <= ?`;
 
+const slotOver = refuse(reason('booking_closed', '该时段已结束，请选择其他时段', 'This period is over; please choose another', art.stops));
+
 const slotFull = (pool: Pool) =>
   refuse(
     reason('slot_full', pool === 'referral' ? '该时段的社区转诊预留号源已约满' : '该时段号源已约满，请选择其他时段', pool === 'referral' ? 'No referral-reserved tickets left in this slot' : 'This slot is fully booked; please choose another', art.ticketSupply),
@@ -150,7 +158,11 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
 
   const timing = checkBookingTime(now, visitDate, slot.period_end, req.channel);
   let overridden: { code: string; reason: string } | null = null;
-  if (!timing.allowed) {
+  let pastCutoff = false;
+  if (!timing.allowed && req.afterStop && timing.reasons.every((r) => r.code === 'booking_closed')) {
+    if (now.getTime() >= instantAt(visitDate, slot.period_end).getTime()) return slotOver;
+    pastCutoff = true;
+  } else if (!timing.allowed) {
     if (req.channel !== 'clinic' || !req.override) return timing;
     const o = mayOverride(timing.reasons, req.override, today, visitDate);
     if (!o.allowed) return o;
@@ -177,7 +189,7 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
   }
 
   // After the cutoff an overriding doctor takes a ticket that has gone to the window (第十七条, 第二十四条).
-  const pools: Pool[] = req.channel === 'window' || overridden ? ['window', 'appointment', 'referral'] : [poolForChannel(req.channel)];
+  const pools: Pool[] = req.channel === 'window' || overridden || pastCutoff ? ['window', 'appointment', 'referral'] : [poolForChannel(req.channel)];
   const candidates =
     pools.length === 1
       ? (await runSql<{ id: number | string; ticket_no: number | string; pool: string }>(k, 'select id, ticket_no, pool from appt_tickets where slot_id = ? and booking_id is null and pool = ? order by ticket_no limit 1', [slot.id, pools[0]])).rows
