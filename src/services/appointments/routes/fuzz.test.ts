@@ -144,7 +144,8 @@ const textEdit: fc.Arbitrary<Edit> = fc.oneof(
     (j) => j.replace(/^\{/, '{"__proto__":{"isAdmin":true},'),
     (j) => j.replace(/^\{/, '{"constructor":{"prototype":{"isAdmin":true}},'),
     (j) => j.replace(/^\{/, '{"a":{"__proto__":{"polluted":1}},'),
-    (j) => j.slice(0, Math.max(0, j.length - 1)),
+    // Two characters, not one: cutting one would let a later `${j}}` or `${j},` edit undo it.
+    (j) => j.slice(0, Math.max(0, j.length - 2)),
     (j) => `${j}}`,
     (j) => `${j},`,
     (j) => j.replace(/:/, '::'),
