@@ -6,6 +6,7 @@ import type { AppointmentDb } from './schema.ts';
 import type { AppointmentsDeps } from './routes/context.ts';
 import { registerBookingRoutes } from './routes/bookings.ts';
 import { registerMoveAfterStopRoutes } from './routes/move-after-stop.ts';
+import { registerAfterStopPages } from './pages/after-stop.ts';
 import { registerScheduleRoutes } from './routes/schedule.ts';
 import { registerRegistryRoutes } from './routes/registries.ts';
 import { registerResidentPages } from './pages/resident.ts';
@@ -50,6 +51,7 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerBookingRoutes(app, sdeps);
   registerMoveAfterStopRoutes(app, sdeps);
   registerResidentPages(app, sdeps);
+  registerAfterStopPages(app, sdeps);
   registerAdminPages(app, sdeps);
   registerAppointmentAssets(app);
   registerFamilyBooking(app, sdeps);

@@ -145,7 +145,9 @@ ${table(
     const hours = Math.floor((deadline - now) / 3_600_000);
     const cancel = r.status === 'booked' && hours >= 0
       ? html`<form method="post" action="/appointments/mine/${Number(r.id)}/cancel" class="inline"><button class="button secondary" type="submit">${en ? 'Cancel' : '取消预约'}</button></form> <small>${en ? `${hours} h left to cancel` : `距取消截止还有${hours}小时`}</small>`
-      : '';
+      : r.status === 'stop_pending'
+        ? html`<a class="button" href="/appointments/mine/${Number(r.id)}/after-stop">${en ? 'Choose: substitute, new time or cancel' : '选择替诊、改约或取消'}</a>`
+        : '';
     return [`${r.visit_date} ${r.period_start}–${r.period_end}`, `${r.institution} ${r.department}`, r.title, String(r.ticket_no), pick(ctx.locale, statusText[r.status] ?? { zh: r.status, en: r.status }), cancel];
   }),
 )}
