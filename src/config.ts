@@ -9,6 +9,8 @@ export interface Config {
   readonly clock: Clock;
   readonly rateLimitPerMinute: number;
   readonly logRequests: boolean;
+  /** YIWANG_FAULT_REPLY_DELAY_MS: crash tests only (ServerOptions.faultReplyDelayMs). */
+  readonly faultReplyDelayMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -33,5 +35,6 @@ export function configFromEnv(env: Env = process.env): Config {
     clock: clockFromEnv(env),
     rateLimitPerMinute: intFrom(env, 'YIWANG_RATE_LIMIT', 600, 1, 10_000_000),
     logRequests: env.YIWANG_LOG === '1',
+    faultReplyDelayMs: intFrom(env, 'YIWANG_FAULT_REPLY_DELAY_MS', 0, 0, 10_000),
   };
 }

@@ -19,7 +19,7 @@ export async function serve(opts: { seed: boolean }): Promise<void> {
   if (opts.seed && !(await isSeeded(db.kysely))) {
     console.log(await seedDemo(db, config.clock));
   }
-  const { app, deps } = await createApp({ db, clock: config.clock, server: { rateLimitPerMinute: config.rateLimitPerMinute, logger: config.logRequests } });
+  const { app, deps } = await createApp({ db, clock: config.clock, server: { rateLimitPerMinute: config.rateLimitPerMinute, logger: config.logRequests, faultReplyDelayMs: config.faultReplyDelayMs } });
   const delivery = startDeliveryLoop(db, config.clock, deps.sms, {
     workerId: `serve-${process.pid}`,
     intervalMs: 1000,

@@ -23,6 +23,11 @@ export interface ServerOptions {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   logger: boolean;
+  /**
+   * Fault injection for crash tests, never set in production: every response waits this long
+   * after its handler finished (its transaction committed) before it is sent.
+   */
+  faultReplyDelayMs?: number;
 }
 
 export interface PlatformDeps {
@@ -49,6 +54,8 @@ export async function buildServer(deps: PlatformDeps): Promise<FastifyInstance> 
   await app.register(cookie);
   await app.register(formbody);
   setSecurityHeaders(app);
+  const faultDelay = deps.options.faultReplyDelayMs ?? 0;
+  if (faultDelay > 0) app.addHook('onSend', async () => new Promise((resolve) => setTimeout(resolve, faultDelay)));
   await app.register(rateLimit, {
     global: true,
     max: deps.options.rateLimitPerMinute,
