@@ -160,4 +160,13 @@ export const appointmentMigrations: readonly VersionedMigration[] = [
       await db.schema.createIndex('appt_bookings_created_by').on('appt_bookings').columns(['created_by', 'visit_date']).execute();
     },
   },
+  {
+    // 第十二条 (五): a day surgery's expert team, introduction, conditions and precautions.
+    name: '0820_appointments_resource_details',
+    async up(db) {
+      for (const column of ['expert_team', 'introduction', 'conditions', 'precautions']) {
+        await db.schema.alterTable('appt_resources').addColumn(column, 'text', (c) => c.notNull().defaultTo('')).execute();
+      }
+    },
+  },
 ];

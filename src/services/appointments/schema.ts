@@ -50,6 +50,11 @@ export interface ResourceTable {
   fee_cents: number;
   indications: string;
   quantity: number;
+  /** 第十二条 (五) day surgeries. */
+  expert_team: Generated<string>;
+  introduction: Generated<string>;
+  conditions: Generated<string>;
+  precautions: Generated<string>;
 }
 
 export interface SessionTable {

@@ -94,6 +94,25 @@ const table: Row[] = [
     may: { institution_admin: created },
   },
 
+  {
+    endpoint: 'PUT /api/appointments/institutions/{id}/departments/{rowId}',
+    request: async (w) => ({ method: 'PUT', url: `/api/appointments/institutions/${w.institutionId}/departments/${w.departmentId}`, ...json({ introduction: '心血管疾病的诊断与治疗。' }) }),
+    may: ownAdmin,
+  },
+  {
+    endpoint: 'PUT /api/appointments/institutions/{id}/doctors/{rowId}',
+    request: async (w) => ({ method: 'PUT', url: `/api/appointments/institutions/${w.institutionId}/doctors/${w.doctorId}`, ...json({ specialty: '冠心病介入治疗' }) }),
+    may: ownAdmin,
+  },
+  {
+    endpoint: 'PUT /api/appointments/institutions/{id}/resources/{rowId}',
+    request: async (w) => {
+      const row = await w.k.insertInto('appt_resources').values({ institution_id: w.institutionId, kind: 'day_surgery', name: '白内障日间手术', code: `AUTH${staffSerial++}`, items: '', fee_cents: 500000, indications: '', quantity: 4 }).returning('id').executeTakeFirstOrThrow();
+      return { method: 'PUT', url: `/api/appointments/institutions/${w.institutionId}/resources/${Number(row.id)}`, ...json({ expertTeam: '眼科白内障专家组', conditions: '无严重心肺疾病', precautions: '术前禁食6小时' }) };
+    },
+    may: ownAdmin,
+  },
+
   // 第三十二条, 第六条 (三): the violation list is the operators'.
   {
     endpoint: 'GET /api/appointments/violations',

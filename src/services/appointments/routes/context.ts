@@ -37,6 +37,8 @@ for (const [code, status] of [
   ['department_not_found', 404],
   ['doctor_not_found', 404],
   ['resource_not_found', 404],
+  ['registry_row_not_found', 404],
+  ['duplicate_code', 409],
 ] as const) {
   registerStatus(code, status);
 }

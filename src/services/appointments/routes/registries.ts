@@ -32,12 +32,27 @@ const registries = {
   resources: {
     table: 'appt_resources',
     required: ['kind', 'name', 'code'],
-    properties: { kind: { type: 'string', enum: ['exam', 'day_surgery', 'inpatient'] }, name: reqStr(60), code: reqStr(20), items: str(2000), feeCents: { type: 'integer', minimum: 0, maximum: 100_000_000 }, indications: str(2000), quantity: { type: 'integer', minimum: 0, maximum: 100_000 } },
-    columns: { kind: 'kind', name: 'name', code: 'code', items: 'items', feeCents: 'fee_cents', indications: 'indications', quantity: 'quantity' },
+    properties: {
+      kind: { type: 'string', enum: ['exam', 'day_surgery', 'inpatient'] },
+      name: reqStr(60),
+      code: reqStr(20),
+      items: str(2000),
+      feeCents: { type: 'integer', minimum: 0, maximum: 100_000_000 },
+      indications: str(2000),
+      quantity: { type: 'integer', minimum: 0, maximum: 100_000 },
+      expertTeam: str(2000),
+      introduction: str(4000),
+      conditions: str(2000),
+      precautions: str(2000),
+    },
+    columns: { kind: 'kind', name: 'name', code: 'code', items: 'items', feeCents: 'fee_cents', indications: 'indications', quantity: 'quantity', expertTeam: 'expert_team', introduction: 'introduction', conditions: 'conditions', precautions: 'precautions' },
   },
 } as const;
 
 type RegistryName = keyof typeof registries;
+
+const duplicateCode = reason('duplicate_code', '编码或工号已存在', 'That code or staff number already exists', art.registry);
+const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505' || String((e as Error).message).includes('UNIQUE');
 
 export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsDeps): void {
   app.get('/api/appointments/institutions', { schema: { tags: ['appointments'], summary: '医疗机构目录 / Institutions (第十二条 (一))' } }, async () => {
@@ -79,18 +94,38 @@ export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsD
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: { level: { type: 'string', enum: [...institutionLevels] }, type: reqStr(20), website: str(200), introduction: str(4000), directions: str(2000), slotMinutes: { type: 'integer', enum: [10, 15, 20, 30, 60, 120] }, referralSharePct: { type: 'integer', minimum: 0, maximum: 100 } },
+          properties: {
+            name: reqStr(60),
+            shortName: reqStr(20),
+            address: reqStr(200),
+            phone: { type: 'string', pattern: '^[0-9-]{7,20}$' },
+            level: { type: 'string', enum: [...institutionLevels] },
+            type: reqStr(20),
+            website: str(200),
+            introduction: str(4000),
+            directions: str(2000),
+            slotMinutes: { type: 'integer', enum: [10, 15, 20, 30, 60, 120] },
+            referralSharePct: { type: 'integer', minimum: 0, maximum: 100 },
+          },
         },
       },
     },
     async (req, reply) => {
       const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin'], Number(req.params.id));
       if (!staff) return reply;
+      // 第十二条 (一): name, short name, address and phone are the organisation's; the rest the appointment profile's.
+      const organisationColumns: Record<string, string> = { name: 'name', shortName: 'short_name', address: 'address', phone: 'phone' };
       const map: Record<string, string> = { level: 'level', type: 'type', website: 'website', introduction: 'introduction', directions: 'directions', slotMinutes: 'slot_minutes', referralSharePct: 'referral_share_pct' };
-      const values = Object.fromEntries(Object.entries(req.body).map(([k, v]) => [map[k] ?? k, v]));
+      const pickColumns = (m: Record<string, string>) => Object.fromEntries(Object.entries(req.body).flatMap(([k, v]) => (m[k] ? [[m[k], v]] : [])));
+      const values = pickColumns(map);
+      const organisation = pickColumns(organisationColumns);
       await inTransaction(deps.adb, async (trx) => {
-        await trx.updateTable('appt_institutions').set(values).where('id', '=', staff.institutionId).execute();
-        await appendAudit(trx, deps.clock, actorOf(req), { action: 'institutions.update', entityType: 'appt_institutions', entityId: staff.institutionId, detail: { fields: Object.keys(values) } });
+        if (Object.keys(values).length) await trx.updateTable('appt_institutions').set(values).where('id', '=', staff.institutionId).execute();
+        if (Object.keys(organisation).length) {
+          const inst = await trx.selectFrom('appt_institutions').select('organisation_id').where('id', '=', staff.institutionId).executeTakeFirstOrThrow();
+          await trx.updateTable('organisations').set(organisation).where('id', '=', inst.organisation_id).execute();
+        }
+        await appendAudit(trx, deps.clock, actorOf(req), { action: 'institutions.update', entityType: 'appt_institutions', entityId: staff.institutionId, detail: { fields: [...Object.keys(values), ...Object.keys(organisation)] } });
       });
       return { updated: true };
     },
@@ -130,9 +165,39 @@ export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsD
           const id = await inTransaction(deps.adb, (trx) => upsertRegistryRow(trx, deps.clock, actorOf(req), r.table, { ...toColumns(req.body), institution_id: staff.institutionId }));
           return reply.code(201).send({ id });
         } catch (e) {
-          if ((e as { code?: string }).code === '23505' || String((e as Error).message).includes('UNIQUE')) {
-            return sendRefusal(req, reply, [reason('duplicate_code', '编码或工号已存在', 'That code or staff number already exists', art.registry)]);
-          }
+          if (isUniqueViolation(e)) return sendRefusal(req, reply, [duplicateCode]);
+          throw e;
+        }
+      },
+    );
+
+    app.put<{ Params: { id: string; rowId: string }; Body: Record<string, unknown> }>(
+      `/api/appointments/institutions/:id/${name}/:rowId`,
+      {
+        schema: {
+          tags: ['appointments'],
+          summary: `update ${name} (第十二条)`,
+          security: [{ bearer: [] }],
+          params: { type: 'object', additionalProperties: false, required: ['id', 'rowId'], properties: { id: idParam.properties.id, rowId: idParam.properties.id } },
+          body: { type: 'object', additionalProperties: false, minProperties: 1, properties: r.properties },
+        },
+      },
+      async (req, reply) => {
+        const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin'], Number(req.params.id));
+        if (!staff) return reply;
+        const rowId = Number(req.params.rowId);
+        // Only the institution's own rows (第十二条: each institution registers its own resources).
+        const own = await deps.k.selectFrom(r.table).select('id').where('id', '=', rowId).where('institution_id', '=', staff.institutionId).executeTakeFirst();
+        if (!own) return sendRefusal(req, reply, [reason('registry_row_not_found', '本机构没有这条登记信息', 'No such record at your institution', art.registry)]);
+        if (name === 'doctors' && req.body.departmentId !== undefined) {
+          const dept = await deps.k.selectFrom('appt_departments').select('id').where('id', '=', Number(req.body.departmentId)).where('institution_id', '=', staff.institutionId).executeTakeFirst();
+          if (!dept) return sendRefusal(req, reply, [reason('department_not_found', '本机构没有这个科室', 'No such department at your institution', art.registry)]);
+        }
+        try {
+          await inTransaction(deps.adb, (trx) => upsertRegistryRow(trx, deps.clock, actorOf(req), r.table, toColumns(req.body), rowId));
+          return { id: rowId, updated: true };
+        } catch (e) {
+          if (isUniqueViolation(e)) return sendRefusal(req, reply, [duplicateCode]);
           throw e;
         }
       },
