@@ -7,6 +7,7 @@ import type { AppointmentsDeps } from './routes/context.ts';
 import { registerBookingRoutes } from './routes/bookings.ts';
 import { registerMoveAfterStopRoutes } from './routes/move-after-stop.ts';
 import { registerAfterStopPages } from './pages/after-stop.ts';
+import { registerAdminRegistryPages } from './pages/admin-registry.ts';
 import { registerScheduleRoutes } from './routes/schedule.ts';
 import { registerRegistryRoutes } from './routes/registries.ts';
 import { registerResidentPages } from './pages/resident.ts';
@@ -53,6 +54,7 @@ export function registerAppointmentsService(app: FastifyInstance, deps: Platform
   registerResidentPages(app, sdeps);
   registerAfterStopPages(app, sdeps);
   registerAdminPages(app, sdeps);
+  registerAdminRegistryPages(app, sdeps);
   registerAppointmentAssets(app);
   registerFamilyBooking(app, sdeps);
   // Front desk (第二十六条 check-in, 第十条 (三) window tickets), phone booking (第三十三条) and the

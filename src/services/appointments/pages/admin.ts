@@ -30,21 +30,24 @@ function hhmm(m: number): string {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 }
 
+/** The signed-in institution admin's appointment institution, or a sign-in redirect or 403 page already sent. */
+export async function ownInstitution(deps: AppointmentsDeps, req: FastifyRequest, reply: FastifyReply): Promise<number | undefined> {
+  if (!req.viewer) {
+    await reply.redirect('/staff/sign-in', 303);
+    return undefined;
+  }
+  const inst = req.viewer.role === 'institution_admin' ? await institutionOfOrganisation(deps.k, req.viewer.organisationId) : null;
+  if (inst === null) {
+    const ctx = pageContext(req, deps.clock);
+    await send(reply, page(ctx, { title: ctx.locale === 'en' ? 'Not allowed' : '无权访问', body: html`<p>${ctx.locale === 'en' ? 'Only an institution administrator can manage registries.' : '只有机构管理员可以维护本机构信息。'}</p>` }), 403);
+    return undefined;
+  }
+  return inst;
+}
+
 /** Institution admins: their own registries, publishing sessions, and stops with a preview. */
 export function registerAdminPages(app: FastifyInstance, deps: AppointmentsDeps): void {
-  async function own(req: FastifyRequest, reply: FastifyReply): Promise<number | undefined> {
-    if (!req.viewer) {
-      await reply.redirect('/staff/sign-in', 303);
-      return undefined;
-    }
-    const inst = req.viewer.role === 'institution_admin' ? await institutionOfOrganisation(deps.k, req.viewer.organisationId) : null;
-    if (inst === null) {
-      const ctx = pageContext(req, deps.clock);
-      await send(reply, page(ctx, { title: ctx.locale === 'en' ? 'Not allowed' : '无权访问', body: html`<p>${ctx.locale === 'en' ? 'Only an institution administrator can manage registries.' : '只有机构管理员可以维护本机构信息。'}</p>` }), 403);
-      return undefined;
-    }
-    return inst;
-  }
+  const own = (req: FastifyRequest, reply: FastifyReply) => ownInstitution(deps, req, reply);
 
   const dashboard = async (req: FastifyRequest, reply: FastifyReply, errors: FieldError[], values: Form) => {
     const inst = await own(req, reply);
@@ -93,7 +96,8 @@ ${button(en ? 'Add department' : '添加科室')}
 </form>
 <h2>${en ? 'Doctors' : '医生'}</h2>
 ${table([en ? 'Name' : '姓名', en ? 'Staff no.' : '工号', en ? 'Title' : '职称', en ? 'Department' : '科室'], doctors.map((d) => [d.name, d.staff_number, d.title, depts.find((x) => Number(x.id) === Number(d.department_id))?.name ?? '']))}
-<p><small>${en ? 'Titles' : '职称'}: ${doctorTitles.join(' / ')}</small></p>`;
+<p><small>${en ? 'Titles' : '职称'}: ${doctorTitles.join(' / ')}</small></p>
+<p><a href="/appointments/admin/registry">${en ? 'Institution profile, doctors and bookable resources (第十二条)' : '维护机构信息、医生和医技资源（第十二条）'}</a></p>`;
     return send(reply, page(ctx, { title: en ? 'Institution administration' : '机构管理' , body }), errors.length ? 422 : 200);
   };
 

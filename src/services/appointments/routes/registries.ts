@@ -2,57 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { actorOf, requireRole } from '../../../platform/http/auth.ts';
 import { sendRefusal } from '../../../platform/http/refusal.ts';
 import { inTransaction } from '../../../platform/db/transaction.ts';
-import { appendAudit } from '../../../platform/audit/trail.ts';
 import { reason } from '../../../platform/law/decision.ts';
 import { maskName } from '../../../platform/identity/masking.ts';
 import { art } from '../rules/citations.ts';
-import { institutionLevels } from '../rules/schedule.ts';
-import { doctorTitles } from '../rules/stops.ts';
-import { upsertRegistryRow } from '../store/registries.ts';
+import { updateInstitutionProfile, upsertRegistryRow } from '../store/registries.ts';
+import { isUniqueViolation } from '../../../platform/db/errors.ts';
 import { toCsv } from '../../../platform/web/csv.ts';
-import { idParam, intId, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
+import { idParam, requireInstitutionStaff, type AppointmentsDeps } from './context.ts';
+import { institutionProfile, registries, type RegistryName } from './registry-input.ts';
 
-const str = (max: number) => ({ type: 'string', maxLength: max }) as const;
-const reqStr = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
-
-/** 第十二条 (二)–(六): what each registry row carries. */
-const registries = {
-  departments: {
-    table: 'appt_departments',
-    required: ['name', 'category', 'baseDepartment', 'code'],
-    properties: { name: reqStr(40), introduction: str(2000), category: reqStr(40), baseDepartment: reqStr(40), code: reqStr(20) },
-    columns: { name: 'name', introduction: 'introduction', category: 'category', baseDepartment: 'base_department', code: 'code' },
-  },
-  doctors: {
-    table: 'appt_doctors',
-    required: ['departmentId', 'name', 'staffNumber', 'licenceNumber', 'phone', 'title'],
-    properties: { departmentId: intId, name: reqStr(40), staffNumber: reqStr(20), licenceNumber: reqStr(30), phone: { type: 'string', pattern: '^1\\d{10}$' }, specialty: str(200), title: { type: 'string', enum: [...doctorTitles] }, introduction: str(2000) },
-    columns: { departmentId: 'department_id', name: 'name', staffNumber: 'staff_number', licenceNumber: 'licence_number', phone: 'phone', specialty: 'specialty', title: 'title', introduction: 'introduction' },
-  },
-  resources: {
-    table: 'appt_resources',
-    required: ['kind', 'name', 'code'],
-    properties: {
-      kind: { type: 'string', enum: ['exam', 'day_surgery', 'inpatient'] },
-      name: reqStr(60),
-      code: reqStr(20),
-      items: str(2000),
-      feeCents: { type: 'integer', minimum: 0, maximum: 100_000_000 },
-      indications: str(2000),
-      quantity: { type: 'integer', minimum: 0, maximum: 100_000 },
-      expertTeam: str(2000),
-      introduction: str(4000),
-      conditions: str(2000),
-      precautions: str(2000),
-    },
-    columns: { kind: 'kind', name: 'name', code: 'code', items: 'items', feeCents: 'fee_cents', indications: 'indications', quantity: 'quantity', expertTeam: 'expert_team', introduction: 'introduction', conditions: 'conditions', precautions: 'precautions' },
-  },
-} as const;
-
-type RegistryName = keyof typeof registries;
 
 const duplicateCode = reason('duplicate_code', '编码或工号已存在', 'That code or staff number already exists', art.registry);
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505' || String((e as Error).message).includes('UNIQUE');
 
 export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsDeps): void {
   app.get('/api/appointments/institutions', { schema: { tags: ['appointments'], summary: '医疗机构目录 / Institutions (第十二条 (一))' } }, async () => {
@@ -94,19 +54,7 @@ export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsD
           type: 'object',
           additionalProperties: false,
           minProperties: 1,
-          properties: {
-            name: reqStr(60),
-            shortName: reqStr(20),
-            address: reqStr(200),
-            phone: { type: 'string', pattern: '^[0-9-]{7,20}$' },
-            level: { type: 'string', enum: [...institutionLevels] },
-            type: reqStr(20),
-            website: str(200),
-            introduction: str(4000),
-            directions: str(2000),
-            slotMinutes: { type: 'integer', enum: [10, 15, 20, 30, 60, 120] },
-            referralSharePct: { type: 'integer', minimum: 0, maximum: 100 },
-          },
+          properties: institutionProfile.properties,
         },
       },
     },
@@ -114,19 +62,8 @@ export function registerRegistryRoutes(app: FastifyInstance, deps: AppointmentsD
       const staff = await requireInstitutionStaff(deps, req, reply, ['institution_admin'], Number(req.params.id));
       if (!staff) return reply;
       // 第十二条 (一): name, short name, address and phone are the organisation's; the rest the appointment profile's.
-      const organisationColumns: Record<string, string> = { name: 'name', shortName: 'short_name', address: 'address', phone: 'phone' };
-      const map: Record<string, string> = { level: 'level', type: 'type', website: 'website', introduction: 'introduction', directions: 'directions', slotMinutes: 'slot_minutes', referralSharePct: 'referral_share_pct' };
       const pickColumns = (m: Record<string, string>) => Object.fromEntries(Object.entries(req.body).flatMap(([k, v]) => (m[k] ? [[m[k], v]] : [])));
-      const values = pickColumns(map);
-      const organisation = pickColumns(organisationColumns);
-      await inTransaction(deps.adb, async (trx) => {
-        if (Object.keys(values).length) await trx.updateTable('appt_institutions').set(values).where('id', '=', staff.institutionId).execute();
-        if (Object.keys(organisation).length) {
-          const inst = await trx.selectFrom('appt_institutions').select('organisation_id').where('id', '=', staff.institutionId).executeTakeFirstOrThrow();
-          await trx.updateTable('organisations').set(organisation).where('id', '=', inst.organisation_id).execute();
-        }
-        await appendAudit(trx, deps.clock, actorOf(req), { action: 'institutions.update', entityType: 'appt_institutions', entityId: staff.institutionId, detail: { fields: [...Object.keys(values), ...Object.keys(organisation)] } });
-      });
+      await inTransaction(deps.adb, (trx) => updateInstitutionProfile(trx, deps.clock, actorOf(req), staff.institutionId, pickColumns(institutionProfile.columns), pickColumns(institutionProfile.organisationColumns)));
       return { updated: true };
     },
   );

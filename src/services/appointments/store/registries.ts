@@ -33,3 +33,24 @@ export async function institutionOfOrganisation(k: Kysely<AppointmentDb>, organi
   const r = await k.selectFrom('appt_institutions').select('id').where('organisation_id', '=', organisationId).executeTakeFirst();
   return r ? Number(r.id) : null;
 }
+
+/**
+ * 第十二条 (一): the institution's profile. Name, short name, address and phone are kept on the
+ * organisation (shared with the rest of the platform); the rest on the appointment profile.
+ */
+export async function updateInstitutionProfile(
+  trx: Tx<AppointmentDb>,
+  clock: Clock,
+  actor: Actor,
+  institutionId: number,
+  profile: Record<string, unknown>,
+  organisation: Record<string, unknown>,
+): Promise<void> {
+  const k = trx as Kysely<AppointmentDb>;
+  if (Object.keys(profile).length) await k.updateTable('appt_institutions').set(profile).where('id', '=', institutionId).execute();
+  if (Object.keys(organisation).length) {
+    const inst = await k.selectFrom('appt_institutions').select('organisation_id').where('id', '=', institutionId).executeTakeFirstOrThrow();
+    await k.updateTable('organisations').set(organisation).where('id', '=', inst.organisation_id).execute();
+  }
+  await appendAudit(k, clock, actor, { action: 'institutions.update', entityType: 'appt_institutions', entityId: institutionId, detail: { fields: [...Object.keys(profile), ...Object.keys(organisation)] } });
+}

@@ -18,7 +18,7 @@ import { registrationPriorityClass, routeAccess, routeDefinition, type Registrat
 import { isCareCategory, type CareCategory } from '../rules/care.ts';
 import type { EnrollmentDb } from '../schema.ts';
 import { findProgram, type Program } from './schools.ts';
-import { isUniqueViolation } from './db-errors.ts';
+import { isUniqueViolation } from '../../../platform/db/errors.ts';
 import { newReference } from './references.ts';
 import { holdsApprovalLetter } from './non-local.ts';
 

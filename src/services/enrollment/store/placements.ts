@@ -16,7 +16,7 @@ import { timetableEntry, windowPosition, windowReason } from '../rules/timetable
 import type { EnrollmentDb } from '../schema.ts';
 import { findApplication } from './applications.ts';
 import { findProgram, type Program } from './schools.ts';
-import { isUniqueViolation } from './db-errors.ts';
+import { isUniqueViolation } from '../../../platform/db/errors.ts';
 
 type K = Kysely<EnrollmentDb>;
 
