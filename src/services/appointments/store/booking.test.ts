@@ -29,7 +29,15 @@ async function invariants(db: Db<AppointmentDb>) {
   const mismatched = await sql<{ n: number }>`select count(*) as n from appt_bookings b join appt_tickets t on t.id = b.ticket_id where b.active = 1 and (t.booking_id is null or t.booking_id <> b.id)`.execute(k);
   const perDay = await sql<{ n: number }>`select count(*) as n from (select person_id, visit_date from appt_bookings where active = 1 and channel <> 'window' group by person_id, visit_date having count(*) > 2) x`.execute(k);
   const perDept = await sql<{ n: number }>`select count(*) as n from (select person_id, visit_date, department_id from appt_bookings where active = 1 and channel <> 'window' group by person_id, visit_date, institution_id, department_id having count(*) > 1) x`.execute(k);
-  return { doubled: Number(doubled.rows[0]?.n), mismatched: Number(mismatched.rows[0]?.n), perDay: Number(perDay.rows[0]?.n), perDept: Number(perDept.rows[0]?.n) };
+  // 第十七条: at most 3 in one department within any 7 consecutive days (counted here, not by the code under test).
+  const held = await k.selectFrom('appt_bookings').select(['person_id', 'institution_id', 'department_id', 'visit_date']).where('active', '=', 1).where('channel', '<>', 'window').execute();
+  const days = new Map<string, number[]>();
+  for (const b of held) {
+    const key = `${b.person_id}|${b.institution_id}|${b.department_id}`;
+    days.set(key, [...(days.get(key) ?? []), Date.parse(`${b.visit_date}T00:00:00Z`) / 86_400_000]);
+  }
+  const perWeek = [...days.values()].filter((d) => d.some((start) => d.filter((x) => x >= start && x < start + 7).length > 3)).length;
+  return { doubled: Number(doubled.rows[0]?.n), mismatched: Number(mismatched.rows[0]?.n), perDay: Number(perDay.rows[0]?.n), perDept: Number(perDept.rows[0]?.n), perWeek };
 }
 
 describe.each(testEngines)('booking store on %s', (engine) => {
@@ -71,7 +79,24 @@ describe.each(testEngines)('booking store on %s', (engine) => {
     expect(results.filter((r) => !r.allowed && r.reasons[0]?.code === 'slot_full')).toHaveLength(55);
     const tickets = results.flatMap((r) => (r.allowed ? [r.value.ticketNo] : []));
     expect(new Set(tickets).size).toBe(5);
-    expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
+    expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0, perWeek: 0 });
+  });
+
+  it('holds the 7-day department limit when one person books five days in a row from two devices at once (第十七条)', async () => {
+    const days = ['2026-03-09', '2026-03-10', '2026-03-11', '2026-03-12', '2026-03-13'];
+    const slots = [];
+    for (const day of days) slots.push(...(await publish(t.db, clock, world, 7, day, [{ start: '14:00', end: '14:30', referral: 1, appointment: 9, window: 0 }])));
+    const other = t.reopen();
+    const committers = [groupCommitter(t.db), groupCommitter(other)];
+    const me = patient(520);
+    const results = await Promise.all(
+      slots.map((slotId, i) => committers[i % 2]!.run((trx) => bookTicket(trx, clock, operator, { slotId, channel: 'phone', patient: me, booker: { name: '家属', phone: '13900000001' } }))),
+    );
+    await other.close();
+    // Five days in a row fit in one 7-day window: whichever three commit first win, the other two are refused.
+    expect(results.filter((r) => r.allowed)).toHaveLength(3);
+    expect(results.flatMap((r) => (r.allowed ? [] : [r.reasons[0]?.code]))).toEqual(['department_weekly_limit_exceeded', 'department_weekly_limit_exceeded']);
+    expect(await invariants(t.db)).toMatchObject({ doubled: 0, perWeek: 0 });
   });
 
   it('holds the per-patient limits when one person books from several devices at once', async () => {
@@ -99,7 +124,7 @@ describe.each(testEngines)('booking store on %s', (engine) => {
       expect(listing?.citation).toMatchObject({ doc: '西卫〔2019〕5号', article: '第三十二条' });
       expect(listing?.message.zh).toContain('列入违约名单');
     }
-    expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
+    expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0, perWeek: 0 });
   });
 
   it('returns the same booking for a retried Idempotency-Key', async () => {
@@ -255,7 +280,7 @@ describe.each(testEngines)('booking store on %s', (engine) => {
             return mine ? committer.run((trx) => cancelBooking(trx, clock, operator, Number(mine.id), null)) : undefined;
           }),
         );
-        expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0 });
+        expect(await invariants(t.db)).toEqual({ doubled: 0, mismatched: 0, perDay: 0, perDept: 0, perWeek: 0 });
         const free = await t.db.kysely.selectFrom('appt_tickets').select('id').where('slot_id', 'in', slots).where('booking_id', 'is', null).execute();
         const held = await t.db.kysely.selectFrom('appt_bookings').select('id').where('slot_id', 'in', slots).where('active', '=', 1).execute();
         expect(free.length + held.length).toBe(5);
