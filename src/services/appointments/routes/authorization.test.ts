@@ -367,6 +367,19 @@ describe.each(testEngines)('appointments authorisation table on %s', (engine) =>
   }
 
   describe('beyond the role table', () => {
+    it("refuses a client Idempotency-Key in the platform's own namespace (a later move could replay it)", async () => {
+      const before = await w.counts();
+      const res = await w.inject('platform_operator', {
+        method: 'POST',
+        url: '/api/appointments/bookings',
+        headers: { 'idempotency-key': 'yiwang:stop-move:1' },
+        payload: { slotId: await w.freeSlot('appointment'), channel: 'phone', patient: w.newPatient() },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(errorCode(res)).toBe('invalid_request');
+      expect(await w.counts()).toEqual(before);
+    });
+
     it("a resident cannot cancel someone else's booking (and learns nothing about it)", async () => {
       const { bookingId } = await w.bookByPhone();
       const before = await w.counts();

@@ -59,7 +59,8 @@ export function registerBookingRoutes(app: FastifyInstance, deps: AppointmentsDe
         description: 'Send Idempotency-Key to make retries safe: the same key returns the same booking.',
         security: [{ bearer: [] }],
         body: bookingBody,
-        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100 } } },
+        // Keys starting "yiwang:" are the platform's own (internalKeyPrefix): a client cannot forge them.
+        headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', minLength: 8, maxLength: 100, pattern: '^(?!yiwang:)' } } },
       },
     },
     async (req, reply) => {

@@ -19,6 +19,9 @@ interface FreeBySlot {
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly title: string;
+  /** A doctor's session (else a resource's: resourceId). */
+  readonly doctorSession: boolean;
+  readonly resourceId: number | null;
   /** Free tickets in the pool asked for, and in every pool. */
   readonly own: number;
   readonly all: number;
@@ -33,17 +36,17 @@ export async function freeTicketsBySlot(
     .selectFrom('appt_slots as sl')
     .innerJoin('appt_sessions as se', 'se.id', 'sl.session_id')
     .leftJoin('appt_tickets as t', (j) => j.onRef('t.slot_id', '=', 'sl.id').on('t.booking_id', 'is', null))
-    .select(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', (e) => e.fn.count<number>('t.id').filterWhere('t.pool', '=', q.pool).as('free'), (e) => e.fn.count<number>('t.id').as('freeAll')])
+    .select(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'se.doctor_id', 'se.resource_id', (e) => e.fn.count<number>('t.id').filterWhere('t.pool', '=', q.pool).as('free'), (e) => e.fn.count<number>('t.id').as('freeAll')])
     .where('se.institution_id', '=', q.institutionId)
     .where('se.department_id', '=', q.departmentId)
     .where('se.status', '=', 'published')
     .where('sl.visit_date', '>=', q.from)
     .where('sl.visit_date', '<=', q.to)
-    .groupBy(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title'])
+    .groupBy(['sl.id', 'sl.visit_date', 'sl.period_start', 'sl.period_end', 'se.title', 'se.doctor_id', 'se.resource_id'])
     .orderBy('sl.visit_date')
     .orderBy('sl.period_start')
     .execute();
-  return rows.map((r) => ({ slotId: Number(r.id), visitDate: r.visit_date as CivilDate, periodStart: r.period_start, periodEnd: r.period_end, title: r.title, own: Number(r.free), all: Number(r.freeAll) }));
+  return rows.map((r) => ({ slotId: Number(r.id), visitDate: r.visit_date as CivilDate, periodStart: r.period_start, periodEnd: r.period_end, title: r.title, doctorSession: r.doctor_id !== null, resourceId: r.resource_id === null ? null : Number(r.resource_id), own: Number(r.free), all: Number(r.freeAll) }));
 }
 
 /**

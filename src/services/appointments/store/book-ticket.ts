@@ -38,6 +38,9 @@ export interface BookingRequest {
   readonly afterStop?: true | undefined;
 }
 
+/** Idempotency keys the platform makes for itself; a client's key may not start so (routes/bookings.ts). */
+export const internalKeyPrefix = 'yiwang:';
+
 export interface BookingReceipt {
   readonly bookingId: number;
   readonly personId: number;
@@ -178,8 +181,9 @@ export async function bookTicket(trx: Tx<AppointmentDb>, clock: Clock, actor: Ac
       { visitDate, institutionId: Number(slot.institution_id), departmentId: Number(slot.department_id) },
     );
     if (!limits.allowed) {
-      // 第三十二条: a duplicate booking (重复预约) lists the person like three no-shows.
-      if (limits.reasons[0]?.code === 'department_daily_limit_exceeded') {
+      // 第三十二条: a duplicate booking (重复预约) lists the person like three no-shows; a move the
+      // institution's stop forced on the patient (第二十七条) is not one.
+      if (limits.reasons[0]?.code === 'department_daily_limit_exceeded' && !req.afterStop) {
         const listedUntil = await recordViolation(k, clock, person, null, 'duplicate', today);
         // Say so with the refusal: the person should not try "another time" that will also be refused.
         if (listedUntil) return refuse(...limits.reasons, listedForDuplicate(listedUntil));

@@ -10,6 +10,9 @@ import type { AppointmentDb } from '../schema.ts';
 import { bookTicket } from './book-ticket.ts';
 import { stopSession } from './stops.ts';
 import { cancelBooking } from './cancel-and-check-in.ts';
+import { publishSession } from './schedule.ts';
+import { systemActor } from '../../../platform/audit/trail.ts';
+import { parseCivilDate } from '../../../platform/time/civil.ts';
 import { moveAfterStop, moveOptions } from './move-after-stop.ts';
 import { buildWorld, patient, publish, type World } from './world.test-support.ts';
 
@@ -106,6 +109,64 @@ describe.each(testEngines)('after a doctor stop, the patient moves or cancels (�
     expect(fresh.allowed ? null : fresh.reasons[0]?.code).toBe('booking_closed');
     const moved = await inTransaction(t.db, (trx) => moveAfterStop(trx, evening, operator, b.value.bookingId, null, substituteSlot!));
     expect(moved.allowed ? moved.value.title : moved.reasons).toBe('主任医师');
+  });
+
+  it('neither offers nor takes a day the patient already holds in the department, and never lists them for it (第十七条, 第三十二条)', async () => {
+    // Patient 6 holds 03-10 in 眼科; their 03-09 booking is then stopped.
+    const [stoppedSlot] = await publish(t.db, monday, world, 4, '2026-03-12', morning('11:00', '11:30'));
+    const held = await book(monday, slots.otherDay!, 6);
+    const b = await book(monday, stoppedSlot!, 6);
+    if (!held.allowed || !b.allowed) throw new Error('setup booking failed');
+    const session = await sessionOf(stoppedSlot!);
+    await inTransaction(t.db, (trx) => stopSession(trx, monday, operator, session, undefined));
+    const o = await moveOptions(t.db.kysely, monday, b.value.bookingId, null);
+    expect(o.allowed ? o.value.options.map((x) => x.visitDate) : null).not.toContain('2026-03-10');
+    const d = await inTransaction(t.db, (trx) => moveAfterStop(trx, monday, operator, b.value.bookingId, null, slots.otherDay!));
+    expect(d.allowed ? null : d.reasons.map((r) => r.code)).toEqual(['department_daily_limit_exceeded']);
+    const person = await t.db.kysely.selectFrom('persons').select('id').where('doc_number', '=', patient(6).docNumber).executeTakeFirstOrThrow();
+    expect(await t.db.kysely.selectFrom('appt_bans').select('id').where('person_id', '=', person.id).execute()).toEqual([]);
+  });
+
+  it('moves a doctor visit only to a doctor, never into an exam or surgery of the department', async () => {
+    const exam = await t.db.kysely.insertInto('appt_resources').values({ institution_id: world.institutionId, kind: 'day_surgery', name: '白内障日间手术', code: 'MV-1', items: '', fee_cents: 0, indications: '', quantity: 1 }).returning('id').executeTakeFirstOrThrow();
+    const published = await inTransaction(t.db, (trx) =>
+      publishSession(trx, monday, systemActor, { institutionId: world.institutionId, departmentId: world.doctors[3]!.departmentId, resourceId: Number(exam.id), visitDate: parseCivilDate('2026-03-11'), slots: morning('08:00', '08:30') }),
+    );
+    if (!published.allowed) throw new Error(JSON.stringify(published.reasons));
+    const surgerySlot = Number((await t.db.kysely.selectFrom('appt_slots').select('id').where('session_id', '=', published.value.sessionId).executeTakeFirstOrThrow()).id);
+    const [stoppedSlot] = await publish(t.db, monday, world, 5, '2026-03-13', morning('11:00', '11:30'));
+    const b = await book(monday, stoppedSlot!, 7);
+    if (!b.allowed) throw new Error('setup booking failed');
+    const session = await sessionOf(stoppedSlot!);
+    await inTransaction(t.db, (trx) => stopSession(trx, monday, operator, session, undefined));
+    const o = await moveOptions(t.db.kysely, monday, b.value.bookingId, null);
+    expect(o.allowed ? o.value.options.map((x) => x.slotId) : null).not.toContain(surgerySlot);
+    const d = await inTransaction(t.db, (trx) => moveAfterStop(trx, monday, operator, b.value.bookingId, null, surgerySlot));
+    expect(d.allowed ? null : d.reasons[0]).toMatchObject({ code: 'not_same_service', citation: { article: '第二十七条' } });
+  });
+
+  it('keeps a referral attached to the moved booking, with its slip in the new confirmation (第十八条)', async () => {
+    const [stoppedSlot] = await publish(t.db, monday, world, 4, '2026-03-13', morning('10:00', '10:30'));
+    const [target] = await publish(t.db, monday, world, 3, '2026-03-13', morning('10:30', '11:00'));
+    const b = await inTransaction(t.db, (trx) => bookTicket(trx, monday, operator, { slotId: stoppedSlot!, channel: 'referral', patient: patient(8), slip: { slipNo: 'x', referredBy: 'y' } }));
+    if (!b.allowed) throw new Error(JSON.stringify(b.reasons));
+    const k = t.db.kysely;
+    const org = await k.selectFrom('organisations').select('id').orderBy('id').executeTakeFirstOrThrow();
+    const staff = await k.insertInto('staff').values({ username: `fd${engine}`, display_name: '陈医生', password_hash: 'x', role: 'family_doctor', organisation_id: org.id, person_id: null, referral_authorised: 1, active: 1, created_at: monday.now().toISOString() } as never).returning('id').executeTakeFirstOrThrow();
+    const stamp = monday.now().toISOString();
+    const referral = await k
+      .insertInto('appt_referrals')
+      .values({ direction: 'up', status: 'booked', person_id: b.value.personId, from_organisation_id: org.id, requester_staff_id: staff.id, to_organisation_id: org.id, booking_id: b.value.bookingId, disease_info: '胸闷', created_by: 'test', created_at: stamp, updated_at: stamp } as never)
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const session = await sessionOf(stoppedSlot!);
+    await inTransaction(t.db, (trx) => stopSession(trx, monday, operator, session, undefined));
+    const moved = await inTransaction(t.db, (trx) => moveAfterStop(trx, monday, operator, b.value.bookingId, null, target!));
+    if (!moved.allowed) throw new Error(JSON.stringify(moved.reasons));
+    const linked = await k.selectFrom('appt_referrals').select('booking_id').where('id', '=', referral.id).executeTakeFirstOrThrow();
+    expect(Number(linked.booking_id)).toBe(moved.value.bookingId);
+    const slip = await k.selectFrom('outbox').select('body').where('template', '=', 'appointments.referral_booked').where('body', 'like', '%陈医生%').execute();
+    expect(slip).toHaveLength(1);
   });
 
   it('cancelling a stopped booking instead is penalty-free and releases nothing twice', async () => {
