@@ -27,6 +27,8 @@ function intFrom(env: Env, key: string, fallback: number, min: number, max: numb
 export function configFromEnv(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite database)');
+  const faultReplyDelayMs = intFrom(env, 'YIWANG_FAULT_REPLY_DELAY_MS', 0, 0, 10_000);
+  if (faultReplyDelayMs > 0 && env.NODE_ENV === 'production') throw new Error('YIWANG_FAULT_REPLY_DELAY_MS is for crash tests and is refused with NODE_ENV=production');
   return {
     port: intFrom(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -35,6 +37,6 @@ export function configFromEnv(env: Env = process.env): Config {
     clock: clockFromEnv(env),
     rateLimitPerMinute: intFrom(env, 'YIWANG_RATE_LIMIT', 600, 1, 10_000_000),
     logRequests: env.YIWANG_LOG === '1',
-    faultReplyDelayMs: intFrom(env, 'YIWANG_FAULT_REPLY_DELAY_MS', 0, 0, 10_000),
+    faultReplyDelayMs,
   };
 }
