@@ -25,6 +25,11 @@ export const handBackSent = defineTemplate<{ hospital: string; centre: string; s
   en: (p) => `[Xicheng appointments] ${p.hospital} has referred you back to ${p.centre} for continued care (slip ${p.slipNo}). Your diagnosis and plan have been sent to the centre; follow your family doctor’s arrangements.`,
 });
 
+/** Who referred, as the slip and its SMS name them: the centre and the family doctor. */
+export function referredByText(organisationName: string | null, doctorName: string): string {
+  return `${organisationName ?? ''}家庭医生${doctorName}`;
+}
+
 export function slipNumber(referralId: number, createdOn: string): string {
   return `ZZ${createdOn.replace(/-/g, '')}${String(referralId).padStart(6, '0')}`;
 }

@@ -26,7 +26,7 @@ import {
   type HealthRecordsPort,
   type ReferringStaff,
 } from './eligibility.ts';
-import { slipNumber } from './templates.ts';
+import { referredByText, slipNumber } from './templates.ts';
 
 type K = Kysely<AppointmentDb>;
 
@@ -263,7 +263,7 @@ export async function createUpwardReferral(
       slotId: req.slotId,
       channel: 'referral',
       patient: { docType: facts.person.docType, docNumber: facts.person.docNumber, name: facts.person.name, phone: facts.person.phone },
-      slip: { slipNo, referredBy: `${facts.referrer.organisationName ?? ''}家庭医生${facts.referrer.name}` },
+      slip: { slipNo, referredBy: referredByText(facts.referrer.organisationName, facts.referrer.name) },
       idempotencyKey: req.idempotencyKey,
     });
     if (!booked.allowed) {

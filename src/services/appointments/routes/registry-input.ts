@@ -1,3 +1,4 @@
+import { Ajv, type ValidateFunction } from 'ajv';
 import { intId } from './context.ts';
 import { doctorTitles } from '../rules/stops.ts';
 import { institutionLevels } from '../rules/schedule.ts';
@@ -62,44 +63,31 @@ export const institutionProfile = {
   columns: { level: 'level', type: 'type', website: 'website', introduction: 'introduction', directions: 'directions', slotMinutes: 'slot_minutes', referralSharePct: 'referral_share_pct' },
 } as const;
 
-interface PropertySchema {
-  readonly type: string;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly pattern?: string;
-  readonly enum?: readonly (string | number)[];
-  readonly minimum?: number;
-  readonly maximum?: number;
-}
+// The same validator Fastify compiles the API's schemas with; coerceTypes turns a form's "15" into 15.
+const ajv = new Ajv({ allErrors: true, coerceTypes: true });
+const compiled = new WeakMap<object, ValidateFunction>();
 
 /**
  * A page form's fields checked against the API's own schema (one definition for both), as column
- * values. Form fields are strings: integers are parsed; an empty optional field is left out.
+ * values. Form fields are strings: they are trimmed, and an empty optional field is left out.
  */
 export function formValues(
   r: { readonly required: readonly string[]; readonly properties: object; readonly columns: object },
   form: Record<string, unknown>,
 ): { values: Record<string, unknown>; invalid: string[] } {
-  const properties = r.properties as Record<string, PropertySchema>;
-  const required = r.required as readonly string[];
-  const values: Record<string, unknown> = {};
-  const invalid: string[] = [];
-  for (const [field, schema] of Object.entries(properties)) {
-    const raw = typeof form[field] === 'string' ? (form[field] as string).trim() : '';
-    if (raw === '') {
-      if (required.includes(field)) invalid.push(field);
-      continue;
-    }
-    const column = (r.columns as Record<string, string>)[field] ?? field;
-    if (schema.type === 'integer') {
-      const n = Number(raw);
-      if (!/^-?\d+$/.test(raw) || n < (schema.minimum ?? -Infinity) || n > (schema.maximum ?? Infinity) || (schema.enum && !schema.enum.includes(n))) invalid.push(field);
-      else values[column] = n;
-      continue;
-    }
-    const ok = raw.length >= (schema.minLength ?? 0) && raw.length <= (schema.maxLength ?? Infinity) && (!schema.pattern || new RegExp(schema.pattern).test(raw)) && (!schema.enum || schema.enum.includes(raw));
-    if (ok) values[column] = raw;
-    else invalid.push(field);
+  let validate = compiled.get(r);
+  if (!validate) {
+    validate = ajv.compile({ type: 'object', required: [...r.required], properties: r.properties });
+    compiled.set(r, validate);
   }
-  return { values, invalid };
+  const fields = Object.keys(r.properties);
+  const data: Record<string, unknown> = {};
+  for (const f of fields) {
+    const raw = typeof form[f] === 'string' ? (form[f] as string).trim() : '';
+    if (raw !== '') data[f] = raw;
+  }
+  const invalid = validate(data) ? [] : [...new Set((validate.errors ?? []).map((e) => (e.keyword === 'required' ? String(e.params.missingProperty) : e.instancePath.slice(1))))];
+  // The valid fields' values (coerced) even when others are not: the page checks them further.
+  const columns = r.columns as Record<string, string>;
+  return { values: Object.fromEntries(Object.entries(data).flatMap(([f, v]) => (invalid.includes(f) ? [] : [[columns[f] ?? f, v]]))), invalid };
 }

@@ -10,7 +10,7 @@ import { bookingCutoff, bookingHorizonDays, checkPatientLimits, poolForChannel, 
 import { canSubstitute } from '../rules/stops.ts';
 import { freeTicketsBySlot } from './availability.ts';
 import { bookTicket, internalKeyPrefix, receipt, type BookingReceipt } from './book-ticket.ts';
-import { slipNumber, type ReferralSlipExtra } from '../referrals/templates.ts';
+import { followReplacedBooking, referralSlipOfBooking } from '../referrals/rebooked.ts';
 
 /** A slot a stopped booking may move to: never the doctor's name (第九条). */
 export interface MoveOption {
@@ -143,7 +143,6 @@ export async function moveAfterStop(trx: Tx<AppointmentDb>, clock: Clock, actor:
     return refuse(reason('substitute_title_too_low', '当日替诊须为同级或更高级别的医师', 'A same-day substitute must be of the same or a higher title', art.stops));
   }
 
-  const referral = await k.selectFrom('appt_referrals').select(['id', 'created_at', 'requester_staff_id']).where('booking_id', '=', bookingId).executeTakeFirst();
   const booked = await bookTicket(trx, clock, actor, {
     slotId,
     channel: b.channel as Channel,
@@ -152,23 +151,12 @@ export async function moveAfterStop(trx: Tx<AppointmentDb>, clock: Clock, actor:
     idempotencyKey: moveKey(bookingId),
     afterStop: true,
     // A referral keeps its 预约转诊单 (第十八条): the new confirmation is the slip again.
-    slip: referral ? await slipOf(k, referral) : undefined,
+    slip: await referralSlipOfBooking(k, bookingId),
   });
   if (!booked.allowed) return booked;
   await k.updateTable('appt_bookings').set({ status: 'cancelled', cancelled_at: clock.now().toISOString() }).where('id', '=', bookingId).where('status', '=', 'stop_pending').execute();
-  // The referral and the in-clinic record follow the booking (referral window check-in, the centre's cancel).
-  if (referral) await k.updateTable('appt_referrals').set({ booking_id: booked.value.bookingId }).where('id', '=', referral.id).execute();
-  await k.updateTable('appt_clinic_bookings').set({ booking_id: booked.value.bookingId }).where('booking_id', '=', bookingId).execute();
+  await followReplacedBooking(k, bookingId, booked.value.bookingId);
   await appendAudit(k, clock, actor, { action: 'booking.move_after_stop', entityType: 'appt_booking', entityId: bookingId, detail: { to: booked.value.bookingId, slotId } });
   return booked;
 }
 
-async function slipOf(k: Kysely<AppointmentDb>, referral: { id: number | string; created_at: string; requester_staff_id: number | string }): Promise<ReferralSlipExtra> {
-  const by = await k
-    .selectFrom('staff as s')
-    .leftJoin('organisations as o', 'o.id', 's.organisation_id')
-    .select(['s.display_name', 'o.name as organisation'])
-    .where('s.id', '=', Number(referral.requester_staff_id))
-    .executeTakeFirst();
-  return { slipNo: slipNumber(Number(referral.id), civilDateOf(new Date(referral.created_at))), referredBy: `${by?.organisation ?? ''}家庭医生${by?.display_name ?? ''}` };
-}
