@@ -47,6 +47,19 @@ describe.each(testEngines)('第十二条 registry pages for institution admins o
     expect(await count()).toBe(before);
   });
 
+  it('cites the article in the older admin forms too, and writes nothing on a refusal', async () => {
+    const sessions = async () => Number((await w.k.selectFrom('appt_sessions').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await sessions();
+    const badDate = await w.form('/appointments/admin/sessions', cookie, { doctorId: '1', visitDate: '2026-02-30', start: '08:00', count: '2', referral: '1', appointment: '7', window: '2' });
+    expect(badDate.statusCode).toBe(422);
+    expect(textOf(badDate.body)).toContain('第十条');
+    expect(await sessions()).toBe(before);
+    const noName = await w.form('/appointments/admin/departments', cookie, { name: '', code: '' });
+    expect(noName.statusCode).toBe(422);
+    expect(textOf(noName.body)).toContain('请填写科室名称和编码');
+    expect(textOf(noName.body)).toContain('第十二条');
+  });
+
   it('is for institution admins only', async () => {
     const doctor = await w.staffCookie('doctor.rmyy');
     expect((await w.app.inject({ url: '/appointments/admin/registry', headers: { cookie: doctor } })).statusCode).toBe(403);

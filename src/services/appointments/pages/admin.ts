@@ -10,6 +10,7 @@ import { inTransaction } from '../../../platform/db/transaction.ts';
 import { addDays, civilDateOf, parseCivilDate, type CivilDate } from '../../../platform/time/civil.ts';
 import { requiredSlotMinutes, type InstitutionLevel } from '../rules/schedule.ts';
 import { doctorTitles } from '../rules/stops.ts';
+import { art } from '../rules/citations.ts';
 import { publishSession } from '../store/schedule.ts';
 import { previewStop, stopSession } from '../store/stops.ts';
 import { upsertRegistryRow } from '../store/registries.ts';
@@ -115,14 +116,14 @@ ${table([en ? 'Name' : '姓名', en ? 'Staff no.' : '工号', en ? 'Title' : '�
     try {
       visitDate = parseCivilDate(values.visitDate ?? '');
     } catch {
-      return dashboard(req, reply, [{ field: 'visitDate', message: en ? 'Enter a real date, like 2026-03-10' : '请输入有效日期，例如 2026-03-10' }], values);
+      return dashboard(req, reply, [{ field: 'visitDate', message: en ? 'Enter a real date, like 2026-03-10' : '请输入有效日期，例如 2026-03-10', citation: art.ticketSupply }], values);
     }
     const [h, m] = (values.start ?? '').split(':').map(Number);
     if (nums.some((n) => !Number.isInteger(n) || n < 0 || n > 200) || !Number.isInteger(h) || !Number.isInteger(m) || (nums[0] ?? 0) < 1) {
-      return dashboard(req, reply, [{ field: 'count', message: en ? 'Enter whole numbers and a start time like 08:00' : '请填写整数和形如08:00的开始时间' }], values);
+      return dashboard(req, reply, [{ field: 'count', message: en ? 'Enter whole numbers and a start time like 08:00' : '请填写整数和形如08:00的开始时间', citation: art.ticketSupply }], values);
     }
     const doctor = await deps.k.selectFrom('appt_doctors').select(['id', 'department_id']).where('id', '=', Number(values.doctorId)).where('institution_id', '=', inst).executeTakeFirst();
-    if (!doctor) return dashboard(req, reply, [{ field: 'doctorId', message: en ? 'Choose a doctor' : '请选择医生' }], values);
+    if (!doctor) return dashboard(req, reply, [{ field: 'doctorId', message: en ? 'Choose a doctor' : '请选择医生', citation: art.registry }], values);
     const profile = await deps.k.selectFrom('appt_institutions').selectAll().where('id', '=', inst).executeTakeFirstOrThrow();
     const len = requiredSlotMinutes({ level: profile.level as InstitutionLevel, type: profile.type, configuredSlotMinutes: profile.slot_minutes }) ?? 60;
     const slots = Array.from({ length: nums[0] ?? 0 }, (_, i) => ({ start: hhmm((h ?? 8) * 60 + (m ?? 0) + i * len), end: hhmm((h ?? 8) * 60 + (m ?? 0) + (i + 1) * len), referral: nums[1] ?? 0, appointment: nums[2] ?? 0, window: nums[3] ?? 0 }));
@@ -153,9 +154,9 @@ ${table([en ? 'Name' : '姓名', en ? 'Staff no.' : '工号', en ? 'Title' : '�
     const name = field(req.body, 'name');
     const category = field(req.body, 'category') || name;
     const code = field(req.body, 'code');
-    if (!name || !code || name.length > 40 || code.length > 20) return dashboard(req, reply, [{ field: 'name', message: en ? 'Enter a name and a code' : '请填写科室名称和编码' }], {});
+    if (!name || !code || name.length > 40 || code.length > 20) return dashboard(req, reply, [{ field: 'name', message: en ? 'Enter a name and a code' : '请填写科室名称和编码', citation: art.registry }], {});
     const exists = await deps.k.selectFrom('appt_departments').select('id').where('institution_id', '=', inst).where('code', '=', code).executeTakeFirst();
-    if (exists) return dashboard(req, reply, [{ field: 'name', message: en ? 'That code is taken' : '该科室编码已存在' }], {});
+    if (exists) return dashboard(req, reply, [{ field: 'name', message: en ? 'That code is taken' : '该科室编码已存在', citation: art.registry }], {});
     await inTransaction(deps.adb, (trx) => upsertRegistryRow(trx, deps.clock, actorOf(req), 'appt_departments', { institution_id: inst, name, introduction: '', category, base_department: category, code }));
     return reply.redirect('/appointments/admin', 303);
   });
